@@ -1,0 +1,13 @@
+// Benchmark dispatcher: `npm run bench -- <name> [options]`.
+
+const benches: Record<string, () => Promise<{ main: (args: readonly string[]) => Promise<void> }>> = {
+  csv: () => import("./csv/run.js"),
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const load = name === undefined ? undefined : benches[name];
+if (load === undefined) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join("|")}> [options]`);
+  process.exit(1);
+}
+await (await load()).main(rest);

@@ -1,0 +1,2 @@
+// The library's public API.
+export * from "./data/index.js";
