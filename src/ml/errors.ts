@@ -17,3 +17,30 @@ function formatGot(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   return String(v);
 }
+
+/** Input data that an estimator cannot take (wrong kind, NaN, unseen class); `field` names the column. */
+export class InputError extends TrainyardError {
+  override name = "InputError";
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** predict/transform (or anything needing the fitted state) called before fit. */
+export class NotFittedError extends TrainyardError {
+  override name = "NotFittedError";
+  constructor(kind: string) {
+    super(`${kind} is not fitted yet: call fit first`);
+  }
+}
+
+/** A model file or model parts that cannot be loaded: corrupt, truncated, hostile or of an unknown kind. */
+export class ModelFormatError extends TrainyardError {
+  override name = "ModelFormatError";
+  constructor(message: string, file?: string) {
+    super(file ? `${file}: ${message}` : message);
+  }
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { ModelFormatError } from "./errors.js";
+import type { AnyEstimator, JsonObject, ModelParts } from "./estimator.js";
+import { type DecodedModel, encodeModel, readModelFile, writeFileAtomic } from "./model-file.js";
+
+/**
+ * Rebuilds an estimator from its parts. Composite estimators (pipelines, ensembles) get `load`
+ * to rebuild their children, so that no estimator module imports this catalog.
+ * Each loader validates what it reads (shapes, index ranges) and throws ModelFormatError.
+ */
+export type PartsLoader = (parts: ModelParts, load: (child: ModelParts) => AnyEstimator) => AnyEstimator;
+
+/** Every estimator kind a model file may hold. Add one line per estimator. */
+const LOADERS: Record<string, PartsLoader> = {};
+
+export function estimatorFromParts(parts: ModelParts): AnyEstimator {
+  const loader = Object.hasOwn(LOADERS, parts.kind) ? LOADERS[parts.kind] : undefined;
+  if (!loader) {
+    throw new ModelFormatError(
+      `unknown estimator kind "${parts.kind}" (known: ${Object.keys(LOADERS).join(", ") || "none"})`,
+    );
+  }
+  return loader(parts, estimatorFromParts);
+}
+
+export const LIBRARY_VERSION: string = JSON.parse(
+  readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+).version;
+
+/** Saves a fitted estimator as a model file (atomically; missing folders are created). Returns its size in bytes. */
+export async function saveModel(
+  path: string,
+  estimator: AnyEstimator,
+  metadata: JsonObject = {},
+): Promise<number> {
+  const bytes = encodeModel(estimator.toParts(), metadata, LIBRARY_VERSION);
+  await writeFileAtomic(path, bytes);
+  return bytes.length;
+}
+
+export interface LoadedModel extends DecodedModel {
+  readonly estimator: AnyEstimator;
+}
+
+/** Loads a model file; a corrupt, hostile or unknown file is refused with a ModelFormatError. */
+export async function loadModel(path: string): Promise<LoadedModel> {
+  const decoded = await readModelFile(path);
+  try {
+    return { ...decoded, estimator: estimatorFromParts(decoded.parts) };
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw new ModelFormatError(e.message, path);
+    throw e;
+  }
+}
