@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { ModelFormatError } from "./errors.js";
-import type { AnyEstimator, JsonObject, ModelParts } from "./estimator.js";
+import { ModelFormatError, ParameterError } from "./errors.js";
+import type { AnyEstimator, EstimatorSpec, JsonObject, ModelParts } from "./estimator.js";
 import { type DecodedModel, encodeModel, readModelFile, writeFileAtomic } from "./model-file.js";
 
 /**
@@ -12,6 +12,27 @@ export type PartsLoader = (parts: ModelParts, load: (child: ModelParts) => AnyEs
 
 /** Every estimator kind a model file may hold. Add one line per estimator. */
 const LOADERS: Record<string, PartsLoader> = {};
+
+/** Builds an unfitted estimator from JSON params and already-built children (composites only). */
+export type SpecConstructor = (params: JsonObject, children: Record<string, AnyEstimator>) => AnyEstimator;
+
+/** Every estimator kind `createEstimator` can build. Add one line per estimator. */
+const CONSTRUCTORS: Record<string, SpecConstructor> = {};
+
+/** An unfitted estimator from its spec; an unknown kind or a bad param is an error naming it. */
+export function createEstimator(spec: EstimatorSpec): AnyEstimator {
+  const make = Object.hasOwn(CONSTRUCTORS, spec.kind) ? CONSTRUCTORS[spec.kind] : undefined;
+  if (!make) {
+    throw new ParameterError(
+      "kind",
+      `a known estimator kind (${Object.keys(CONSTRUCTORS).join(", ")})`,
+      spec.kind,
+    );
+  }
+  const children: Record<string, AnyEstimator> = {};
+  for (const [name, child] of Object.entries(spec.children ?? {})) children[name] = createEstimator(child);
+  return make(spec.params, children);
+}
 
 export function estimatorFromParts(parts: ModelParts): AnyEstimator {
   const loader = Object.hasOwn(LOADERS, parts.kind) ? LOADERS[parts.kind] : undefined;

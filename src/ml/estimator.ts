@@ -66,6 +66,15 @@ export interface Estimator<P extends object = object> {
   clone(overrides?: Partial<P>): this;
   /** The fitted state as data; throws NotFittedError before fit. */
   toParts(): ModelParts;
+  /** What rebuilds an unfitted copy anywhere (e.g. in a worker thread): `createEstimator(spec)`. */
+  toSpec(): EstimatorSpec;
+}
+
+/** An unfitted estimator as data: its kind, JSON params, and nested estimators (pipeline steps). */
+export interface EstimatorSpec {
+  readonly kind: string;
+  readonly params: JsonObject;
+  readonly children?: Readonly<Record<string, EstimatorSpec>>;
 }
 
 export interface Classifier<P extends object = object> extends Estimator<P> {
