@@ -54,7 +54,7 @@ export interface ModelFileHeader {
 export interface DecodedModel {
   readonly parts: ModelParts;
   readonly header: ModelFileHeader;
-  /** SHA-256 of the whole file, hex. */
+  /** The trailing SHA-256 (of everything before it), hex. */
   readonly checksum: string;
 }
 
