@@ -1,0 +1,98 @@
+import { Random } from "../../data/random.js";
+import { ParameterError } from "../errors.js";
+import { type FitOptions, throwIfAborted } from "../estimator.js";
+import type { DenseRows } from "./dense.js";
+import { meanVariance } from "./distance.js";
+import { elkan } from "./elkan.js";
+import { kmeansPlusPlus, randomRows } from "./init.js";
+import { lloyd } from "./lloyd.js";
+import type { RunResult } from "./step.js";
+
+export type KMeansInit = "k-means++" | "random" | number[][];
+
+export interface KMeansRunParams {
+  nClusters: number;
+  init: KMeansInit;
+  nInit: number | "auto";
+  maxIter: number;
+  tol: number;
+  algorithm: "lloyd" | "elkan";
+  randomState: number;
+}
+
+export interface KMeansFit extends RunResult {
+  readonly warnings: string[];
+}
+
+/** The number of runs: "auto" is 1 for k-means++ and explicit centers, 10 for random starts. */
+export function runsOf(p: Pick<KMeansRunParams, "init" | "nInit">): number {
+  if (Array.isArray(p.init)) return 1;
+  if (p.nInit === "auto") return p.init === "random" ? 10 : 1;
+  return p.nInit;
+}
+
+/** Explicit initial centers as a k × d array, checked against the data's shape. */
+export function explicitCenters(owner: string, init: number[][], k: number, d: number): Float64Array {
+  if (init.length !== k || init.some((r) => r.length !== d)) {
+    throw new ParameterError(`${owner}.init`, `${k} centers (nClusters) of ${d} numbers (one per feature)`);
+  }
+  return Float64Array.from(init.flat());
+}
+
+/**
+ * k-means on dense rows: `nInit` runs from seeded starts (each its own k-means++ or random draw
+ * from one Random), the run of least inertia kept (the first on a tie).
+ */
+export async function fitKMeansRows(
+  owner: string,
+  rows: DenseRows,
+  p: KMeansRunParams,
+  weights: Float64Array | undefined,
+  options: FitOptions = {},
+): Promise<KMeansFit> {
+  const { data, nRows: n, nCols: d } = rows;
+  const k = p.nClusters;
+  if (k > n) throw new ParameterError(`${owner}.nClusters`, `at most the number of rows (${n})`, k);
+  const warnings: string[] = [];
+  if (Array.isArray(p.init) && p.nInit !== "auto" && p.nInit !== 1) {
+    warnings.push(`explicit initial centers given: nInit=${p.nInit} ignored, one run made`);
+  }
+  const runs = runsOf(p);
+  const tol = p.tol * meanVariance(data, n, d);
+  const rng = new Random(p.randomState);
+  const { signal, onProgress } = options;
+  let best: RunResult | undefined;
+  for (let r = 0; r < runs; r++) {
+    throwIfAborted(signal);
+    const init = Array.isArray(p.init)
+      ? explicitCenters(owner, p.init, k, d)
+      : p.init === "random"
+        ? randomRows(data, n, d, k, rng, weights)
+        : kmeansPlusPlus(data, n, d, k, rng, weights);
+    const between =
+      signal || onProgress
+        ? async (iter: number) => {
+            onProgress?.({
+              done: r * p.maxIter + iter,
+              total: runs * p.maxIter,
+              message: `run ${r + 1}/${runs}`,
+            });
+            await new Promise((resolve) => setImmediate(resolve));
+            throwIfAborted(signal);
+          }
+        : undefined;
+    const input = { data, n, d, k, weights, init, maxIter: p.maxIter, tol, between };
+    const result = p.algorithm === "elkan" ? await elkan(input) : await lloyd(input);
+    if (!best || result.inertia < best.inertia) best = result;
+  }
+  if (!best) throw new Error("unreachable: no k-means run");
+  if (!best.converged) {
+    warnings.push(`k-means did not converge in maxIter=${p.maxIter} iterations (raise maxIter or tol)`);
+  }
+  const used = new Set(best.labels).size;
+  if (used < k) {
+    warnings.push(`only ${used} distinct clusters found for nClusters=${k} (duplicate rows?)`);
+  }
+  onProgress?.({ done: runs * p.maxIter, total: runs * p.maxIter, message: "done" });
+  return { ...best, warnings };
+}
