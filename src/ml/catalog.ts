@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ModelFormatError, ParameterError } from "./errors.js";
 import type { AnyEstimator, EstimatorSpec, JsonObject, ModelParts } from "./estimator.js";
+import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from "./linear/index.js";
 import { type DecodedModel, encodeModel, readModelFile, writeFileAtomic } from "./model-file.js";
 
 /**
@@ -11,13 +12,25 @@ import { type DecodedModel, encodeModel, readModelFile, writeFileAtomic } from "
 export type PartsLoader = (parts: ModelParts, load: (child: ModelParts) => AnyEstimator) => AnyEstimator;
 
 /** Every estimator kind a model file may hold. Add one line per estimator. */
-const LOADERS: Record<string, PartsLoader> = {};
+const LOADERS: Record<string, PartsLoader> = {
+  linear_regression: (p) => LinearRegression.fromParts(p),
+  ridge: (p) => Ridge.fromParts(p),
+  lasso: (p) => Lasso.fromParts(p),
+  elastic_net: (p) => ElasticNet.fromParts(p),
+  logistic_regression: (p) => LogisticRegression.fromParts(p),
+};
 
 /** Builds an unfitted estimator from JSON params and already-built children (composites only). */
 export type SpecConstructor = (params: JsonObject, children: Record<string, AnyEstimator>) => AnyEstimator;
 
 /** Every estimator kind `createEstimator` can build. Add one line per estimator. */
-const CONSTRUCTORS: Record<string, SpecConstructor> = {};
+const CONSTRUCTORS: Record<string, SpecConstructor> = {
+  linear_regression: (p) => new LinearRegression(p),
+  ridge: (p) => new Ridge(p),
+  lasso: (p) => new Lasso(p),
+  elastic_net: (p) => new ElasticNet(p),
+  logistic_regression: (p) => new LogisticRegression(p),
+};
 
 /** An unfitted estimator from its spec; an unknown kind or a bad param is an error naming it. */
 export function createEstimator(spec: EstimatorSpec): AnyEstimator {
