@@ -3,6 +3,7 @@ export * from "./errors.js";
 export * from "./estimator.js";
 export * from "./features.js";
 export * from "./linear/index.js";
+export * from "./metrics/index.js";
 export * from "./model-file.js";
 export * from "./params.js";
 export * from "./selection/holdout.js";
