@@ -3,6 +3,28 @@ import { readFileSync } from "node:fs";
 /** Exports of build/kernels.wasm; all pointers are byte offsets into `memory`. */
 export interface KernelExports {
   columnStats(ptr: number, n: number, out: number): void;
+  treeHist(
+    bins: number,
+    nFeat: number,
+    rows: number,
+    start: number,
+    end: number,
+    stats: number,
+    c2: number,
+    feats: number,
+    nf: number,
+    hist: number,
+  ): void;
+  treePartition(
+    bins: number,
+    nFeat: number,
+    rows: number,
+    start: number,
+    end: number,
+    feat: number,
+    goLeft: number,
+    tmp: number,
+  ): number;
 }
 
 export interface Kernels {
@@ -19,6 +41,16 @@ let cached: Kernels | undefined;
  */
 export function kernels(): Kernels {
   if (cached) return cached;
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65_536, shared: true });
+  cached = { exports: instantiateKernels(kernelModule(), memory), memory };
+  return cached;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled kernels, to instantiate on a memory of one's own (one fit, or a worker thread). */
+export function kernelModule(): WebAssembly.Module {
+  if (compiled) return compiled;
   const url = new URL("../../build/kernels.wasm", import.meta.url);
   let bytes: Buffer;
   try {
@@ -28,10 +60,12 @@ export function kernels(): Kernels {
       `trainyard: WebAssembly kernels not found at ${url.pathname}; run \`npm run build:kernels\``,
     );
   }
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65_536, shared: true });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  cached = { exports: instance.exports as unknown as KernelExports, memory };
-  return cached;
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
 }
 
 /**

@@ -1,3 +1,4 @@
 // WebAssembly kernels. Every kernel takes raw byte offsets into the one shared memory
 // that the TypeScript loader owns (runtime "stub": nothing here allocates).
 export { columnStats } from "./column-stats";
+export { treeHist, treePartition } from "./tree-hist";

@@ -1,0 +1,49 @@
+import { instantiateKernels, type KernelExports, kernelModule } from "../../kernels/loader.js";
+
+const PAGE = 65_536;
+
+/**
+ * One fit's own WebAssembly memory (shared, so worker threads can run kernels on it) and
+ * kernel instance. Allocation is a bump pointer: a fit allocates its buffers up front and
+ * drops the whole arena at the end. Typed-array views of a shared memory stay valid when
+ * it grows, so callers may keep them.
+ */
+export class Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly k: KernelExports;
+  private top = PAGE; // the first page stays free for the kernels' own use
+
+  constructor(initialBytes = 4 * PAGE) {
+    this.memory = new WebAssembly.Memory({
+      initial: Math.ceil(initialBytes / PAGE) + 1,
+      maximum: 65_536,
+      shared: true,
+    });
+    this.k = instantiateKernels(kernelModule(), this.memory);
+  }
+
+  alloc(bytes: number): number {
+    const ptr = (this.top + 15) & ~15;
+    const end = ptr + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return ptr;
+  }
+
+  u8(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, length);
+  }
+
+  u32(ptr: number, length: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+}

@@ -1,0 +1,327 @@
+import { ModelFormatError } from "../errors.js";
+import type { SectionArray } from "../estimator.js";
+import type { FeatureMatrix, FeatureSpec } from "../features.js";
+import type { GrownTree } from "./tree.js";
+
+/**
+ * Trees as flat node arrays (docs/trees.md, "Model file"). Node i of tree t lies in
+ * [treeStart[t], treeStart[t+1]); a node's children have larger indices within its tree, so a
+ * walk always ends. A leaf has feature -1 and `left` = its global leaf index; its values are
+ * leafValues[leaf·leafWidth ..]. An internal node sends a non-missing value left when
+ * x <= threshold (numeric) or when bit `code` of catBits[catStart ..] is set (categorical);
+ * a missing value goes left when missingLeft is 1.
+ *
+ * Each tree adds its leaf values to the row's outputs: all `outWidth` of them when
+ * leafWidth = outWidth (random forests), else output t mod outWidth (gradient boosting, one
+ * tree per class and round).
+ */
+export interface ForestArrays {
+  treeStart: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  missingLeft: Uint8Array;
+  catStart: Int32Array;
+  catBits: Uint32Array;
+  leafValues: Float64Array;
+}
+
+const ARRAY_NAMES = [
+  "treeStart",
+  "feature",
+  "threshold",
+  "left",
+  "right",
+  "missingLeft",
+  "catStart",
+  "catBits",
+  "leafValues",
+] as const;
+
+/** Rows per block in batch prediction: a block's values stay in cache across all trees. */
+const BLOCK = 256;
+
+export class Forest {
+  constructor(
+    readonly a: ForestArrays,
+    readonly leafWidth: number,
+    readonly outWidth: number,
+  ) {}
+
+  get nTrees(): number {
+    return this.a.treeStart.length - 1;
+  }
+
+  get nNodes(): number {
+    return this.a.feature.length;
+  }
+
+  /** The first `n` trees only (early stopping). */
+  truncate(n: number): Forest {
+    const a = this.a;
+    const end = a.treeStart[n];
+    let leaves = 0;
+    for (let i = 0; i < end; i++) if (a.feature[i] < 0) leaves++;
+    // Category sets are appended in node order: the kept ones end where the next tree's begin.
+    let catEnd = a.catBits.length;
+    for (let i = end; i < a.feature.length; i++) {
+      if (a.catStart[i] >= 0) {
+        catEnd = a.catStart[i];
+        break;
+      }
+    }
+    return new Forest(
+      {
+        treeStart: a.treeStart.slice(0, n + 1),
+        feature: a.feature.slice(0, end),
+        threshold: a.threshold.slice(0, end),
+        left: a.left.slice(0, end),
+        right: a.right.slice(0, end),
+        missingLeft: a.missingLeft.slice(0, end),
+        catStart: a.catStart.slice(0, end),
+        catBits: a.catBits.slice(0, catEnd),
+        leafValues: a.leafValues.slice(0, leaves * this.leafWidth),
+      },
+      this.leafWidth,
+      this.outWidth,
+    );
+  }
+
+  /** The leaf (global index) that a row reaches in tree t; `x(j)` gives feature j's value. */
+  leaf(t: number, cols: readonly Float64Array[], row: number): number {
+    const { feature, threshold, left, right, missingLeft, catStart, catBits } = this.a;
+    let i = this.a.treeStart[t];
+    for (;;) {
+      const f = feature[i];
+      if (f < 0) return left[i];
+      const x = cols[f][row];
+      let goLeft: boolean;
+      if (Number.isNaN(x)) goLeft = missingLeft[i] === 1;
+      else {
+        const cs = catStart[i];
+        if (cs < 0) goLeft = x <= threshold[i];
+        else goLeft = ((catBits[cs + (x >>> 5)] >>> (x & 31)) & 1) === 1;
+      }
+      i = goLeft ? left[i] : right[i];
+    }
+  }
+
+  /** Adds every tree's leaf values for rows [0, nRows) of `cols` into out (nRows × outWidth). */
+  addInto(cols: readonly Float64Array[], nRows: number, out: Float64Array, from = 0, to = this.nTrees): void {
+    const lw = this.leafWidth;
+    const ow = this.outWidth;
+    const vals = this.a.leafValues;
+    for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
+      const r1 = Math.min(nRows, r0 + BLOCK);
+      for (let t = from; t < to; t++) {
+        if (lw === 1) {
+          const slot = ow === 1 ? 0 : t % ow;
+          for (let r = r0; r < r1; r++) out[r * ow + slot] += vals[this.leaf(t, cols, r)];
+        } else {
+          for (let r = r0; r < r1; r++) {
+            const l = this.leaf(t, cols, r) * lw;
+            for (let k = 0; k < lw; k++) out[r * ow + k] += vals[l + k];
+          }
+        }
+      }
+    }
+  }
+
+  /** One row (values in feature order: numbers, categorical codes, NaN missing) into out. */
+  addRowInto(row: ArrayLike<number>, out: Float64Array): void {
+    const { feature, threshold, left, right, missingLeft, catStart, catBits, leafValues, treeStart } = this.a;
+    const lw = this.leafWidth;
+    const ow = this.outWidth;
+    const nT = treeStart.length - 1;
+    for (let t = 0; t < nT; t++) {
+      let i = treeStart[t];
+      for (;;) {
+        const f = feature[i];
+        if (f < 0) break;
+        const x = row[f];
+        const cs = catStart[i];
+        let goLeft: boolean;
+        if (Number.isNaN(x) || (cs >= 0 && x < 0)) goLeft = missingLeft[i] === 1;
+        else {
+          if (cs < 0) goLeft = x <= threshold[i];
+          else goLeft = ((catBits[cs + (x >>> 5)] >>> (x & 31)) & 1) === 1;
+        }
+        i = goLeft ? left[i] : right[i];
+      }
+      const l = left[i] * lw;
+      if (lw === 1) out[ow === 1 ? 0 : t % ow] += leafValues[l];
+      else for (let k = 0; k < lw; k++) out[k] += leafValues[l + k];
+    }
+  }
+
+  toArrays(): Record<string, SectionArray> {
+    return { ...this.a };
+  }
+
+  /**
+   * Rebuilds a forest from model-file arrays, checking everything a walk relies on: sizes,
+   * child indices inside the tree and after their parent, feature indices, categorical bitset
+   * ranges, leaf indices, finite values. A hostile file is a ModelFormatError.
+   */
+  static fromArrays(
+    arrays: Readonly<Record<string, SectionArray>>,
+    features: readonly FeatureSpec[],
+    leafWidth: number,
+    outWidth: number,
+  ): Forest {
+    const bad = (msg: string) => new ModelFormatError(`tree ensemble: ${msg}`);
+    const get = <T extends SectionArray>(name: string, ctor: new (n: number) => T): T => {
+      const v = arrays[name];
+      if (!(v instanceof ctor)) throw bad(`array "${name}" is missing or of the wrong type`);
+      return v as T;
+    };
+    const a: ForestArrays = {
+      treeStart: get("treeStart", Int32Array),
+      feature: get("feature", Int32Array),
+      threshold: get("threshold", Float64Array),
+      left: get("left", Int32Array),
+      right: get("right", Int32Array),
+      missingLeft: get("missingLeft", Uint8Array),
+      catStart: get("catStart", Int32Array),
+      catBits: get("catBits", Uint32Array),
+      leafValues: get("leafValues", Float64Array),
+    };
+    if (!Number.isInteger(leafWidth) || leafWidth < 1 || !Number.isInteger(outWidth) || outWidth < 1)
+      throw bad("bad output widths");
+    if (leafWidth !== 1 && leafWidth !== outWidth) throw bad("leaf width must be 1 or the output width");
+    const nNodes = a.feature.length;
+    for (const name of ["threshold", "left", "right", "missingLeft", "catStart"] as const) {
+      if (a[name].length !== nNodes)
+        throw bad(`array "${name}" has ${a[name].length} entries, expected ${nNodes}`);
+    }
+    const ts = a.treeStart;
+    if (ts.length < 2 || ts[0] !== 0 || ts[ts.length - 1] !== nNodes)
+      throw bad("tree offsets do not cover the nodes");
+    let nLeaves = 0;
+    for (let i = 0; i < nNodes; i++) if (a.feature[i] === -1) nLeaves++;
+    if (a.leafValues.length !== nLeaves * leafWidth)
+      throw bad(`${a.leafValues.length} leaf values for ${nLeaves} leaves of width ${leafWidth}`);
+    for (let i = 0; i < a.leafValues.length; i++) {
+      if (!Number.isFinite(a.leafValues[i])) throw bad(`leaf value ${i} is not finite`);
+    }
+    const seenLeaf = new Uint8Array(nLeaves);
+    for (let t = 0; t + 1 < ts.length; t++) {
+      const s = ts[t];
+      const e = ts[t + 1];
+      if (!(e > s)) throw bad(`tree ${t} has no nodes`);
+      for (let i = s; i < e; i++) {
+        const f = a.feature[i];
+        if (f === -1) {
+          const l = a.left[i];
+          if (!(l >= 0 && l < nLeaves) || seenLeaf[l]) throw bad(`node ${i}: bad leaf index ${l}`);
+          seenLeaf[l] = 1;
+          continue;
+        }
+        if (!(f >= 0 && f < features.length)) throw bad(`node ${i}: feature ${f} out of range`);
+        const l = a.left[i];
+        const r = a.right[i];
+        if (!(l > i && l < e && r > i && r < e)) throw bad(`node ${i}: children ${l}, ${r} outside its tree`);
+        if (a.missingLeft[i] > 1) throw bad(`node ${i}: bad missing direction`);
+        const spec = features[f];
+        const cs = a.catStart[i];
+        if (spec.kind === "categorical") {
+          const words = Math.ceil(spec.levels.length / 32);
+          if (!(cs >= 0 && cs + words <= a.catBits.length)) throw bad(`node ${i}: category set out of range`);
+        } else {
+          if (cs !== -1) throw bad(`node ${i}: a category set on numeric feature "${spec.name}"`);
+          if (Number.isNaN(a.threshold[i])) throw bad(`node ${i}: threshold is NaN`);
+        }
+      }
+    }
+    return new Forest(a, leafWidth, outWidth);
+  }
+}
+
+/** Accumulates grown trees into flat arrays. */
+export class ForestBuilder {
+  private readonly treeStart: number[] = [0];
+  private readonly feature: number[] = [];
+  private readonly threshold: number[] = [];
+  private readonly left: number[] = [];
+  private readonly right: number[] = [];
+  private readonly missingLeft: number[] = [];
+  private readonly catStart: number[] = [];
+  private readonly catBits: number[] = [];
+  private readonly leafValues: number[] = [];
+  private nLeaves = 0;
+
+  constructor(
+    readonly leafWidth: number,
+    readonly outWidth: number,
+  ) {}
+
+  get nTrees(): number {
+    return this.treeStart.length - 1;
+  }
+
+  /** Appends a tree; `values` holds leafWidth values per leaf of the tree, in leaf order. */
+  add(t: GrownTree, values: ArrayLike<number>): void {
+    const base = this.feature.length;
+    const leafBase = this.nLeaves;
+    for (let i = 0; i < t.feature.length; i++) {
+      const f = t.feature[i];
+      this.feature.push(f);
+      if (f < 0) {
+        this.threshold.push(0);
+        this.left.push(leafBase + t.left[i]);
+        this.right.push(-1);
+        this.missingLeft.push(0);
+        this.catStart.push(-1);
+        continue;
+      }
+      this.left.push(base + t.left[i]);
+      this.right.push(base + t.right[i]);
+      this.missingLeft.push(t.missingLeft[i] ? 1 : 0);
+      const set = t.catSet[i];
+      if (set) {
+        this.threshold.push(0);
+        this.catStart.push(this.catBits.length);
+        for (const w of set) this.catBits.push(w);
+      } else {
+        this.threshold.push(t.threshold[i]);
+        this.catStart.push(-1);
+      }
+    }
+    const nl = t.leafStart.length;
+    for (let i = 0; i < nl * this.leafWidth; i++) this.leafValues.push(values[i]);
+    this.nLeaves += nl;
+    this.treeStart.push(this.feature.length);
+  }
+
+  finish(): Forest {
+    return new Forest(
+      {
+        treeStart: Int32Array.from(this.treeStart),
+        feature: Int32Array.from(this.feature),
+        threshold: Float64Array.from(this.threshold),
+        left: Int32Array.from(this.left),
+        right: Int32Array.from(this.right),
+        missingLeft: Uint8Array.from(this.missingLeft),
+        catStart: Int32Array.from(this.catStart),
+        catBits: Uint32Array.from(this.catBits),
+        leafValues: Float64Array.from(this.leafValues),
+      },
+      this.leafWidth,
+      this.outWidth,
+    );
+  }
+}
+
+/** The columns prediction walks on: numbers, categorical codes as numbers (-1 → NaN). */
+export function predictColumns(M: FeatureMatrix): Float64Array[] {
+  return M.features.map((f, j) => {
+    if (f.kind === "numeric") return f.values;
+    if (f.kind === "indicator") return M.numericColumn(j);
+    const out = new Float64Array(f.codes.length);
+    for (let i = 0; i < out.length; i++) out[i] = f.codes[i] < 0 ? Number.NaN : f.codes[i];
+    return out;
+  });
+}
+
+export { ARRAY_NAMES as FOREST_ARRAYS };

@@ -1,0 +1,486 @@
+import type { Random } from "../../data/random.js";
+import type { Arena } from "./arena.js";
+import type { FeatureBins } from "./binning.js";
+import type { GrownTree } from "./tree.js";
+
+/** Bins per feature in a histogram (uint8 bins: 255 value bins + the missing bin). */
+const BINS = 256;
+/** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
+const POOL_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The training data of one fit, in the arena: the row-major uint8 binned matrix and, per row,
+ * C float64 statistics (C even). Channels 0..m-1 are sums (gradient, or weighted target, or
+ * weighted class indicators of classes 0..K-2) and channel m is the weight (hessian).
+ */
+export interface LearnerData {
+  readonly arena: Arena;
+  readonly nRows: number;
+  readonly nFeat: number;
+  readonly binsPtr: number;
+  readonly bins: readonly FeatureBins[];
+  readonly channels: number;
+  readonly sums: number;
+  readonly statsPtr: number;
+}
+
+export interface GrowOptions {
+  /** Leaf-wise growth stops at this many leaves (Infinity: grow until nothing splits). */
+  readonly maxLeaves: number;
+  readonly maxDepth: number;
+  /** A split needs this many (estimated) rows on each side ... */
+  readonly minLeafCount: number;
+  /** ... and this much weight (hessian) on each side. */
+  readonly minLeafWeight: number;
+  /** A node needs this many rows to be split. */
+  readonly minSplitCount: number;
+  readonly minGain: number;
+  /** L2 penalty on leaf values (λ in G²/(H+λ)). */
+  readonly lambda: number;
+  /** The features this tree may split on. */
+  readonly features: Int32Array;
+  /** Features drawn per node (features.length: no per-node sampling, histogram subtraction on). */
+  readonly mtry: number;
+  readonly rng: Random;
+  /** Smoothing of the gradient ratio that orders categories (LightGBM cat_smooth). */
+  readonly catSmooth: number;
+  /** At most this many categories on the smaller side of a categorical split. */
+  readonly maxCatThreshold: number;
+  /** With at most this many categories in a node, try each one against the rest. */
+  readonly maxCatOneHot: number;
+  /** The rows of this tree (distinct, ascending is best for speed); null: all rows. */
+  readonly rows: Uint32Array | null;
+}
+
+interface Split {
+  gain: number;
+  feature: number;
+  /** numeric: the last value bin that goes left. */
+  thr: number;
+  missingLeft: boolean;
+  /** categorical: goLeft per bin. */
+  cat: Uint8Array | null;
+  left: Float64Array;
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  totals: Float64Array;
+  hist: number;
+  split: Split | null;
+}
+
+/** Grows histogram trees on LearnerData (one learner per fit; trees are grown one at a time). */
+export class TreeLearner {
+  private readonly rowsPtr: number;
+  private readonly tmpPtr: number;
+  private readonly featsPtr: number;
+  private readonly goLeftPtr: number;
+  private readonly histBytes: number;
+  private readonly freeHists: number[] = [];
+  private nHists = 0;
+  private readonly maxHists: number;
+  private H: Float64Array;
+  private readonly rows: Uint32Array;
+
+  constructor(readonly d: LearnerData) {
+    const a = d.arena;
+    this.rowsPtr = a.alloc(d.nRows * 4);
+    this.tmpPtr = a.alloc(d.nRows * 4);
+    this.featsPtr = a.alloc(d.nFeat * 4);
+    this.goLeftPtr = a.alloc(BINS);
+    this.histBytes = d.nFeat * BINS * d.channels * 8;
+    this.maxHists = Math.max(3, Math.floor(POOL_BYTES / this.histBytes));
+    this.rows = a.u32(this.rowsPtr, d.nRows);
+    this.H = new Float64Array(a.memory.buffer);
+  }
+
+  /** The learner's row order after the last grow: leaf ranges index into it. */
+  get rowOrder(): Uint32Array {
+    return this.rows;
+  }
+
+  private takeHist(): number {
+    const p = this.freeHists.pop();
+    if (p !== undefined) return p;
+    if (this.nHists >= this.maxHists) return -1;
+    this.nHists++;
+    const ptr = this.d.arena.alloc(this.histBytes);
+    this.H = new Float64Array(this.d.arena.memory.buffer);
+    return ptr;
+  }
+
+  private releaseHist(leaf: Leaf): void {
+    if (leaf.hist >= 0) this.freeHists.push(leaf.hist);
+    leaf.hist = -1;
+  }
+
+  /** Zeroes and fills the histogram at `hist` for the listed features over a leaf's rows. */
+  private build(leaf: Leaf, feats: Int32Array, hist: number): void {
+    const d = this.d;
+    const stride = BINS * d.channels;
+    for (let j = 0; j < feats.length; j++)
+      this.H.fill(0, (hist >> 3) + feats[j] * stride, (hist >> 3) + (feats[j] + 1) * stride);
+    this.d.arena.i32(this.featsPtr, feats.length).set(feats);
+    d.arena.k.treeHist(
+      d.binsPtr,
+      d.nFeat,
+      this.rowsPtr,
+      leaf.start,
+      leaf.end,
+      d.statsPtr,
+      d.channels >> 1,
+      this.featsPtr,
+      feats.length,
+      hist,
+    );
+  }
+
+  /** hist[big] = hist[parent] - hist[small], in place over the parent's buffer. */
+  private subtract(parent: number, small: number, feats: Int32Array): void {
+    const H = this.H;
+    const stride = BINS * this.d.channels;
+    for (let j = 0; j < feats.length; j++) {
+      const p = (parent >> 3) + feats[j] * stride;
+      const s = (small >> 3) + feats[j] * stride;
+      for (let k = 0; k < stride; k++) H[p + k] -= H[s + k];
+    }
+  }
+
+  private splittable(l: Leaf, o: GrowOptions): boolean {
+    const count = l.end - l.start;
+    const w = l.totals[this.d.sums];
+    return (
+      l.depth < o.maxDepth &&
+      count >= o.minSplitCount &&
+      count >= 2 * o.minLeafCount &&
+      count >= 2 &&
+      w >= 2 * o.minLeafWeight &&
+      w > 0
+    );
+  }
+
+  private nodeFeatures(o: GrowOptions): Int32Array {
+    if (o.mtry >= o.features.length) return o.features;
+    // Partial Fisher–Yates: the first mtry of a shuffled copy, kept in feature order.
+    const f = Int32Array.from(o.features);
+    for (let i = 0; i < o.mtry; i++) {
+      const j = i + o.rng.int(f.length - i);
+      const t = f[i];
+      f[i] = f[j];
+      f[j] = t;
+    }
+    return f.subarray(0, o.mtry).sort();
+  }
+
+  grow(o: GrowOptions): GrownTree {
+    const d = this.d;
+    const C = d.channels;
+    const m = d.sums;
+    const rows = this.rows;
+    let n = d.nRows;
+    if (o.rows) {
+      n = o.rows.length;
+      rows.set(o.rows);
+    } else for (let i = 0; i < n; i++) rows[i] = i;
+    const stats = d.arena.f64(d.statsPtr, d.nRows * C);
+    const rootTotals = new Float64Array(C);
+    for (let i = 0; i < n; i++) {
+      const s = rows[i] * C;
+      for (let c = 0; c <= m; c++) rootTotals[c] += stats[s + c];
+    }
+    const t: GrownTree = {
+      feature: [-1],
+      threshold: [0],
+      left: [-1],
+      right: [-1],
+      missingLeft: [false],
+      catSet: [null],
+      goLeft: [null],
+      leafStart: [],
+      leafEnd: [],
+      leafTotals: [],
+      gain: [0],
+    };
+    const subtract = o.mtry >= o.features.length;
+    const root: Leaf = { node: 0, start: 0, end: n, depth: 0, totals: rootTotals, hist: -1, split: null };
+    const open: Leaf[] = [];
+    const done: Leaf[] = [];
+    const prepare = (leaf: Leaf, hist: number, built: boolean, feats: Int32Array) => {
+      // `hist` holds the leaf's histogram when built; otherwise build it now.
+      let h = hist;
+      if (h < 0) h = this.takeHist();
+      if (h < 0) throw new Error("tree learner: no histogram buffer");
+      if (!built) this.build(leaf, feats, h);
+      leaf.split = this.findBest(leaf, h, feats, o);
+      leaf.hist = h;
+      if (!subtract || !leaf.split || this.freeHists.length + (this.maxHists - this.nHists) < 2)
+        this.releaseHist(leaf);
+      if (leaf.split) open.push(leaf);
+      else done.push(leaf);
+    };
+    if (this.splittable(root, o)) prepare(root, -1, false, this.nodeFeatures(o));
+    else done.push(root);
+    let nLeaves = 1;
+    const goLeft = d.arena.u8(this.goLeftPtr, BINS);
+    while (open.length > 0 && nLeaves < o.maxLeaves) {
+      // Leaf-wise: the open leaf of highest gain (first on ties); unbounded growth: depth-first.
+      let pick = open.length - 1;
+      if (Number.isFinite(o.maxLeaves)) {
+        pick = 0;
+        for (let i = 1; i < open.length; i++) {
+          if ((open[i].split as Split).gain > (open[pick].split as Split).gain) pick = i;
+        }
+      }
+      const leaf = open[pick];
+      open.splice(pick, 1);
+      const s = leaf.split as Split;
+      // The node becomes internal.
+      const node = leaf.node;
+      if (s.cat) goLeft.set(s.cat);
+      else {
+        goLeft[0] = s.missingLeft ? 1 : 0;
+        for (let b = 1; b < BINS; b++) goLeft[b] = b <= s.thr ? 1 : 0;
+      }
+      const nl = d.arena.k.treePartition(
+        d.binsPtr,
+        d.nFeat,
+        this.rowsPtr,
+        leaf.start,
+        leaf.end,
+        s.feature,
+        this.goLeftPtr,
+        this.tmpPtr,
+      );
+      const li = t.feature.length;
+      const ri = li + 1;
+      for (let c = 0; c < 2; c++) {
+        t.feature.push(-1);
+        t.threshold.push(0);
+        t.left.push(-1);
+        t.right.push(-1);
+        t.missingLeft.push(false);
+        t.catSet.push(null);
+        t.goLeft.push(null);
+        t.gain.push(0);
+      }
+      t.feature[node] = s.feature;
+      t.left[node] = li;
+      t.right[node] = ri;
+      t.missingLeft[node] = s.missingLeft;
+      t.goLeft[node] = Uint8Array.from(goLeft);
+      t.gain[node] = s.gain;
+      const fb = d.bins[s.feature];
+      if (s.cat) {
+        const set = new Uint32Array(Math.ceil(fb.codeBin.length / 32));
+        for (let c = 0; c < fb.codeBin.length; c++) if (s.cat[fb.codeBin[c]]) set[c >>> 5] |= 1 << (c & 31);
+        t.catSet[node] = set;
+      } else t.threshold[node] = fb.upper[s.thr - 1];
+      const rightTotals = new Float64Array(C);
+      for (let c = 0; c < C; c++) rightTotals[c] = leaf.totals[c] - s.left[c];
+      const L: Leaf = {
+        node: li,
+        start: leaf.start,
+        end: leaf.start + nl,
+        depth: leaf.depth + 1,
+        totals: s.left,
+        hist: -1,
+        split: null,
+      };
+      const R: Leaf = {
+        node: ri,
+        start: leaf.start + nl,
+        end: leaf.end,
+        depth: leaf.depth + 1,
+        totals: rightTotals,
+        hist: -1,
+        split: null,
+      };
+      nLeaves++;
+      const okL = this.splittable(L, o);
+      const okR = this.splittable(R, o);
+      if (subtract && leaf.hist >= 0 && (okL || okR)) {
+        const [small, big] = nl <= leaf.end - leaf.start - nl ? [L, R] : [R, L];
+        const okBig = big === L ? okL : okR;
+        const okSmall = small === L ? okL : okR;
+        if (okBig) {
+          const h = this.takeHist();
+          if (h >= 0) {
+            this.build(small, o.features, h);
+            this.subtract(leaf.hist, h, o.features);
+            const ph = leaf.hist;
+            leaf.hist = -1;
+            if (okSmall) prepare(small, h, true, o.features);
+            else {
+              this.freeHists.push(h);
+              done.push(small);
+            }
+            prepare(big, ph, true, o.features);
+          } else {
+            this.releaseHist(leaf);
+            if (okSmall) prepare(small, -1, false, o.features);
+            else done.push(small);
+            prepare(big, -1, false, o.features);
+          }
+        } else {
+          const ph = leaf.hist;
+          leaf.hist = -1;
+          prepare(small, ph, false, o.features);
+          done.push(big);
+        }
+      } else {
+        this.releaseHist(leaf);
+        // Depth-first order for unbounded growth: push right first so that left is split next.
+        for (const c of [R, L]) {
+          if (c === L ? okL : okR) prepare(c, -1, false, this.nodeFeatures(o));
+          else done.push(c);
+        }
+      }
+    }
+    for (const l of open) {
+      this.releaseHist(l);
+      done.push(l);
+    }
+    done.sort((a, b) => a.node - b.node);
+    for (const l of done) {
+      t.left[l.node] = t.leafStart.length;
+      t.leafStart.push(l.start);
+      t.leafEnd.push(l.end);
+      t.leafTotals.push(l.totals);
+    }
+    return t;
+  }
+
+  /** The best split of a leaf over the given features, or null when none gains. */
+  private findBest(leaf: Leaf, hist: number, feats: Int32Array, o: GrowOptions): Split | null {
+    const d = this.d;
+    const C = d.channels;
+    const m = d.sums;
+    const H = this.H;
+    const P = leaf.totals;
+    const Pw = P[m];
+    const count = leaf.end - leaf.start;
+    const cf = count / Pw;
+    const lam = o.lambda;
+    const minW = o.minLeafWeight;
+    const minN = Math.max(1, o.minLeafCount) * (1 - 1e-9);
+    const score = (v: ArrayLike<number>, off: number): number => {
+      const w = v[off + m];
+      if (m === 1) return (v[off] * v[off]) / (w + lam);
+      let rest = w;
+      let s = 0;
+      for (let c = 0; c < m; c++) {
+        s += v[off + c] * v[off + c];
+        rest -= v[off + c];
+      }
+      return (s + rest * rest) / w;
+    };
+    const parent = score(P, 0);
+    // Gains within rounding of zero (e.g. a constant target) are no split.
+    const floor = Math.max(o.minGain, 1e-10 * Math.abs(parent));
+    let best: Split | null = null;
+    let bestGain = floor;
+    const Lv = new Float64Array(C);
+    const Rv = new Float64Array(C);
+    const offer = (f: number, thr: number, missingLeft: boolean, cat: Uint8Array | null): void => {
+      const lw = Lv[m];
+      const rw = Rv[m];
+      if (lw < minW || rw < minW || lw * cf < minN || rw * cf < minN || !(lw > 0) || !(rw > 0)) return;
+      const g = score(Lv, 0) + score(Rv, 0) - parent;
+      if (g > bestGain) {
+        bestGain = g;
+        best = { gain: g, feature: f, thr, missingLeft, cat, left: Float64Array.from(Lv) };
+      }
+    };
+    for (let j = 0; j < feats.length; j++) {
+      const f = feats[j];
+      const fb = d.bins[f];
+      const base = (hist >> 3) + f * BINS * C;
+      const nb = fb.nBins;
+      if (!fb.categorical && m === 1) {
+        // The hot path: one sum channel and a weight, scalar accumulators.
+        const Mg = H[base];
+        const Mw = H[base + 1];
+        const Pg = P[0];
+        let Lg = 0;
+        let Lw = 0;
+        for (let b = 1; b <= nb; b++) {
+          const o2 = base + 2 * b;
+          const bw = H[o2 + 1];
+          if (bw === 0) continue;
+          Lg += H[o2];
+          Lw += bw;
+          for (let miss = 0; miss < (Mw > 0 ? 2 : 1); miss++) {
+            const lg = miss ? Lg + Mg : Lg;
+            const lw = miss ? Lw + Mw : Lw;
+            const rg = Pg - lg;
+            const rw = Pw - lw;
+            if (lw < minW || rw < minW || lw * cf < minN || rw * cf < minN || !(lw > 0) || !(rw > 0))
+              continue;
+            const g = (lg * lg) / (lw + lam) + (rg * rg) / (rw + lam) - parent;
+            if (g > bestGain) {
+              bestGain = g;
+              const left = new Float64Array(C);
+              left[0] = lg;
+              left[1] = lw;
+              best = {
+                gain: g,
+                feature: f,
+                thr: b,
+                missingLeft: miss === 1 || (Mw === 0 && lw >= rw),
+                cat: null,
+                left,
+              };
+            }
+          }
+        }
+        continue;
+      }
+      if (!fb.categorical) {
+        const Acc = new Float64Array(C);
+        for (let b = 1; b <= nb; b++) {
+          const o2 = base + C * b;
+          if (H[o2 + m] === 0) continue;
+          for (let c = 0; c <= m; c++) Acc[c] += H[o2 + c];
+          const Mw = H[base + m];
+          for (let miss = 0; miss < (Mw > 0 ? 2 : 1); miss++) {
+            for (let c = 0; c <= m; c++) {
+              Lv[c] = Acc[c] + (miss ? H[base + c] : 0);
+              Rv[c] = P[c] - Lv[c];
+            }
+            offer(f, b, miss === 1 || (Mw === 0 && Lv[m] >= Rv[m]), null);
+          }
+        }
+        continue;
+      }
+      // Categorical: the categories present (the missing bin 0 counts as one), ordered by
+      // their (smoothed) mean of the first channel; the best prefix of that order goes left.
+      const cats: number[] = [];
+      for (let b = 0; b <= nb; b++) if (H[base + C * b + m] > 0) cats.push(b);
+      if (cats.length < 2) continue;
+      const sets: number[][] = [];
+      if (cats.length <= o.maxCatOneHot) for (const b of cats) sets.push([b]);
+      else {
+        const key = (b: number) => H[base + C * b] / (H[base + C * b + m] + o.catSmooth);
+        cats.sort((a, b) => key(a) - key(b) || a - b);
+        const kmax = Math.min(o.maxCatThreshold, cats.length - 1);
+        for (let k = 1; k <= kmax; k++) sets.push(cats.slice(0, k));
+        for (let k = 1; k <= kmax; k++) sets.push(cats.slice(cats.length - k));
+      }
+      for (const set of sets) {
+        Lv.fill(0);
+        for (const b of set) for (let c = 0; c <= m; c++) Lv[c] += H[base + C * b + c];
+        for (let c = 0; c <= m; c++) Rv[c] = P[c] - Lv[c];
+        const table = new Uint8Array(BINS);
+        for (const b of set) table[b] = 1;
+        // Missing (bin 0) unseen here goes to the heavier side.
+        if (H[base + m] <= 0) table[0] = Lv[m] >= Rv[m] ? 1 : 0;
+        offer(f, 0, table[0] === 1, table);
+      }
+    }
+    return best;
+  }
+}
