@@ -3,6 +3,7 @@ import { ModelFormatError, ParameterError } from "./errors.js";
 import type { AnyEstimator, EstimatorSpec, JsonObject, ModelParts } from "./estimator.js";
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from "./linear/index.js";
 import { type DecodedModel, encodeModel, readModelFile, writeFileAtomic } from "./model-file.js";
+import { MLPClassifier, MLPRegressor } from "./neural/index.js";
 
 /**
  * Rebuilds an estimator from its parts. Composite estimators (pipelines, ensembles) get `load`
@@ -13,6 +14,8 @@ export type PartsLoader = (parts: ModelParts, load: (child: ModelParts) => AnyEs
 
 /** Every estimator kind a model file may hold. Add one line per estimator. */
 const LOADERS: Record<string, PartsLoader> = {
+  mlp_classifier: (p) => MLPClassifier.fromParts(p),
+  mlp_regressor: (p) => MLPRegressor.fromParts(p),
   linear_regression: (p) => LinearRegression.fromParts(p),
   ridge: (p) => Ridge.fromParts(p),
   lasso: (p) => Lasso.fromParts(p),
@@ -25,6 +28,8 @@ export type SpecConstructor = (params: JsonObject, children: Record<string, AnyE
 
 /** Every estimator kind `createEstimator` can build. Add one line per estimator. */
 const CONSTRUCTORS: Record<string, SpecConstructor> = {
+  mlp_classifier: (p) => new MLPClassifier(p),
+  mlp_regressor: (p) => new MLPRegressor(p),
   linear_regression: (p) => new LinearRegression(p),
   ridge: (p) => new Ridge(p),
   lasso: (p) => new Lasso(p),

@@ -5,6 +5,7 @@ export * from "./features.js";
 export * from "./linear/index.js";
 export * from "./metrics/index.js";
 export * from "./model-file.js";
+export * from "./neural/index.js";
 export * from "./params.js";
 export * from "./selection/holdout.js";
 export * from "./target.js";
