@@ -36,9 +36,20 @@ function defaultPosLabel(yTrue: ArrayLike<Label>): Label {
   );
 }
 
-function flags(yTrue: ArrayLike<Label>, posLabel: Label): Uint8Array {
+/** 1 where yTrue is the positive class; with `classes`, every label must be one of them. */
+function flags(yTrue: ArrayLike<Label>, posLabel: Label, classes?: readonly Label[]): Uint8Array {
   const pos = new Uint8Array(yTrue.length);
-  for (let i = 0; i < yTrue.length; i++) pos[i] = yTrue[i] === posLabel ? 1 : 0;
+  const known = classes === undefined ? undefined : new Set(classes);
+  for (let i = 0; i < yTrue.length; i++) {
+    const y = yTrue[i];
+    if (known !== undefined && !known.has(y)) {
+      throw new InputError(
+        `yTrue has label ${JSON.stringify(y)} at row ${i + 1}, which is not one of the classes`,
+        "yTrue",
+      );
+    }
+    pos[i] = y === posLabel ? 1 : 0;
+  }
   return pos;
 }
 
@@ -60,7 +71,7 @@ export function binaryScores(
   if (scores.length === n && !(classes !== undefined && classes.length === 1)) {
     const posLabel =
       options.posLabel ?? (classes !== undefined ? classes[classes.length - 1] : defaultPosLabel(yTrue));
-    return { pos: flags(yTrue, posLabel), score: checkNumbers(scores, "scores"), posLabel };
+    return { pos: flags(yTrue, posLabel, classes), score: checkNumbers(scores, "scores"), posLabel };
   }
   if (classes === undefined || scores.length !== n * classes.length) {
     throw new InputError(
@@ -75,7 +86,7 @@ export function binaryScores(
   const j = classes.indexOf(posLabel);
   if (j < 0) throw new ParameterError("posLabel", `one of the classes ${JSON.stringify(classes)}`, posLabel);
   const m = checkNumbers(scores, "scores");
-  return { pos: flags(yTrue, posLabel), score: column(m, n, 2, j), posLabel };
+  return { pos: flags(yTrue, posLabel, classes), score: column(m, n, 2, j), posLabel };
 }
 
 /** A multiclass probability matrix with each row's true class index. */
