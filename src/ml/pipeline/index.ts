@@ -1,0 +1,2 @@
+export * from "./nested.js";
+export * from "./pipeline.js";
