@@ -4,6 +4,16 @@ import type { AnyEstimator, EstimatorSpec, JsonObject, ModelParts } from "./esti
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from "./linear/index.js";
 import { type DecodedModel, encodeModel, readModelFile, writeFileAtomic } from "./model-file.js";
 import { MLPClassifier, MLPRegressor } from "./neural/index.js";
+import { Pipeline } from "./pipeline/index.js";
+import {
+  ColumnTransformer,
+  MinMaxScaler,
+  OneHotEncoder,
+  OrdinalEncoder,
+  RobustScaler,
+  SimpleImputer,
+  StandardScaler,
+} from "./preprocessing/index.js";
 
 /**
  * Rebuilds an estimator from its parts. Composite estimators (pipelines, ensembles) get `load`
@@ -14,6 +24,14 @@ export type PartsLoader = (parts: ModelParts, load: (child: ModelParts) => AnyEs
 
 /** Every estimator kind a model file may hold. Add one line per estimator. */
 const LOADERS: Record<string, PartsLoader> = {
+  simple_imputer: (p) => SimpleImputer.fromParts(p),
+  one_hot_encoder: (p) => OneHotEncoder.fromParts(p),
+  ordinal_encoder: (p) => OrdinalEncoder.fromParts(p),
+  standard_scaler: (p) => StandardScaler.fromParts(p),
+  min_max_scaler: (p) => MinMaxScaler.fromParts(p),
+  robust_scaler: (p) => RobustScaler.fromParts(p),
+  column_transformer: (p, load) => ColumnTransformer.fromParts(p, load),
+  pipeline: (p, load) => Pipeline.fromParts(p, load),
   mlp_classifier: (p) => MLPClassifier.fromParts(p),
   mlp_regressor: (p) => MLPRegressor.fromParts(p),
   linear_regression: (p) => LinearRegression.fromParts(p),
@@ -28,6 +46,14 @@ export type SpecConstructor = (params: JsonObject, children: Record<string, AnyE
 
 /** Every estimator kind `createEstimator` can build. Add one line per estimator. */
 const CONSTRUCTORS: Record<string, SpecConstructor> = {
+  simple_imputer: (p) => new SimpleImputer(p),
+  one_hot_encoder: (p) => new OneHotEncoder(p),
+  ordinal_encoder: (p) => new OrdinalEncoder(p),
+  standard_scaler: (p) => new StandardScaler(p),
+  min_max_scaler: (p) => new MinMaxScaler(p),
+  robust_scaler: (p) => new RobustScaler(p),
+  column_transformer: (p, c) => ColumnTransformer.fromSpec(p, c),
+  pipeline: (p, c) => Pipeline.fromSpec(p, c),
   mlp_classifier: (p) => new MLPClassifier(p),
   mlp_regressor: (p) => new MLPRegressor(p),
   linear_regression: (p) => new LinearRegression(p),

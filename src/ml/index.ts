@@ -7,5 +7,7 @@ export * from "./metrics/index.js";
 export * from "./model-file.js";
 export * from "./neural/index.js";
 export * from "./params.js";
+export * from "./pipeline/index.js";
+export * from "./preprocessing/index.js";
 export * from "./selection/holdout.js";
 export * from "./target.js";
