@@ -32,3 +32,19 @@ export function leafOfBinned(t: GrownTree, bins: Uint8Array, offset: number): nu
   }
   return t.left[i];
 }
+
+/** The leaf index a row of raw columns (as Forest walks them) reaches. */
+export function leafOfRaw(t: GrownTree, cols: readonly Float64Array[], row: number): number {
+  let i = 0;
+  for (;;) {
+    const f = t.feature[i];
+    if (f < 0) return t.left[i];
+    const x = cols[f][row];
+    const set = t.catSet[i];
+    let goLeft: boolean;
+    if (Number.isNaN(x)) goLeft = t.missingLeft[i];
+    else if (set) goLeft = ((set[x >>> 5] >>> (x & 31)) & 1) === 1;
+    else goLeft = x <= t.threshold[i];
+    i = goLeft ? t.left[i] : t.right[i];
+  }
+}
