@@ -14,6 +14,14 @@ import {
   SimpleImputer,
   StandardScaler,
 } from "./preprocessing/index.js";
+import {
+  DecisionTreeClassifier,
+  DecisionTreeRegressor,
+  GradientBoostingClassifier,
+  GradientBoostingRegressor,
+  RandomForestClassifier,
+  RandomForestRegressor,
+} from "./trees/index.js";
 
 /**
  * Rebuilds an estimator from its parts. Composite estimators (pipelines, ensembles) get `load`
@@ -39,6 +47,12 @@ const LOADERS: Record<string, PartsLoader> = {
   lasso: (p) => Lasso.fromParts(p),
   elastic_net: (p) => ElasticNet.fromParts(p),
   logistic_regression: (p) => LogisticRegression.fromParts(p),
+  decision_tree_classifier: (p) => DecisionTreeClassifier.fromParts(p),
+  decision_tree_regressor: (p) => DecisionTreeRegressor.fromParts(p),
+  random_forest_classifier: (p) => RandomForestClassifier.fromParts(p),
+  random_forest_regressor: (p) => RandomForestRegressor.fromParts(p),
+  gradient_boosting_classifier: (p) => GradientBoostingClassifier.fromParts(p),
+  gradient_boosting_regressor: (p) => GradientBoostingRegressor.fromParts(p),
 };
 
 /** Builds an unfitted estimator from JSON params and already-built children (composites only). */
@@ -61,6 +75,12 @@ const CONSTRUCTORS: Record<string, SpecConstructor> = {
   lasso: (p) => new Lasso(p),
   elastic_net: (p) => new ElasticNet(p),
   logistic_regression: (p) => new LogisticRegression(p),
+  decision_tree_classifier: (p) => new DecisionTreeClassifier(p),
+  decision_tree_regressor: (p) => new DecisionTreeRegressor(p),
+  random_forest_classifier: (p) => new RandomForestClassifier(p),
+  random_forest_regressor: (p) => new RandomForestRegressor(p),
+  gradient_boosting_classifier: (p) => new GradientBoostingClassifier(p),
+  gradient_boosting_regressor: (p) => new GradientBoostingRegressor(p),
 };
 
 /** An unfitted estimator from its spec; an unknown kind or a bad param is an error naming it. */

@@ -11,3 +11,4 @@ export * from "./pipeline/index.js";
 export * from "./preprocessing/index.js";
 export * from "./selection/holdout.js";
 export * from "./target.js";
+export * from "./trees/index.js";
