@@ -2,6 +2,8 @@
 
 const benches: Record<string, () => Promise<{ main: (args: readonly string[]) => Promise<void> }>> = {
   csv: () => import("./csv/run.js"),
+  trees: () => import("./trees/run.js"),
+  metrics: () => import("./metrics/run.js"),
 };
 
 const [name, ...rest] = process.argv.slice(2);
