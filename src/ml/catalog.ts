@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DBSCAN, KMeans, MiniBatchKMeans } from "./clustering/index.js";
 import { ModelFormatError, ParameterError } from "./errors.js";
 import type { AnyEstimator, EstimatorSpec, JsonObject, ModelParts } from "./estimator.js";
 import { ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge } from "./linear/index.js";
@@ -32,6 +33,9 @@ export type PartsLoader = (parts: ModelParts, load: (child: ModelParts) => AnyEs
 
 /** Every estimator kind a model file may hold. Add one line per estimator. */
 const LOADERS: Record<string, PartsLoader> = {
+  kmeans: (p) => KMeans.fromParts(p),
+  mini_batch_kmeans: (p) => MiniBatchKMeans.fromParts(p),
+  dbscan: (p) => DBSCAN.fromParts(p),
   simple_imputer: (p) => SimpleImputer.fromParts(p),
   one_hot_encoder: (p) => OneHotEncoder.fromParts(p),
   ordinal_encoder: (p) => OrdinalEncoder.fromParts(p),
@@ -60,6 +64,9 @@ export type SpecConstructor = (params: JsonObject, children: Record<string, AnyE
 
 /** Every estimator kind `createEstimator` can build. Add one line per estimator. */
 const CONSTRUCTORS: Record<string, SpecConstructor> = {
+  kmeans: (p) => new KMeans(p),
+  mini_batch_kmeans: (p) => new MiniBatchKMeans(p),
+  dbscan: (p) => new DBSCAN(p),
   simple_imputer: (p) => new SimpleImputer(p),
   one_hot_encoder: (p) => new OneHotEncoder(p),
   ordinal_encoder: (p) => new OrdinalEncoder(p),

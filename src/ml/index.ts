@@ -1,4 +1,5 @@
 export * from "./catalog.js";
+export * from "./clustering/index.js";
 export * from "./errors.js";
 export * from "./estimator.js";
 export * from "./features.js";

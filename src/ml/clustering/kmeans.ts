@@ -1,10 +1,8 @@
-import { NotFittedError } from "../errors.js";
-import type { Clusterer, EstimatorSpec, FitOptions, JsonObject, ModelParts } from "../estimator.js";
-import type { FeatureSpec, Features } from "../features.js";
+import type { Clusterer, FitOptions, ModelParts } from "../estimator.js";
+import type { Features } from "../features.js";
 import { choice, custom, int, num, oneOf, type ParamsOf, resolveParams } from "../params.js";
+import { CentroidClusterer } from "./centroid.js";
 import { checkWeights, denseRows } from "./dense.js";
-import { assignNearest } from "./distance.js";
-import { expectKind, finiteArray, numericFeatures, paramsFrom, stateNumber, stateStrings } from "./parts.js";
 import { fitKMeansRows, type KMeansInit } from "./run.js";
 
 const KIND = "kmeans";
@@ -48,112 +46,33 @@ export type KMeansParams = ParamsOf<typeof KMEANS_PARAMS>;
  * k-means clustering: k centers minimizing the (weighted) sum of squared distances of rows to
  * their nearest center. Inputs must be numeric and complete (an InputError names the column);
  * scale features first when their units differ (a pipeline with a scaler), as distances mix them.
+ * `predict` gives the nearest center; the training rows' clusters are in `labels` after fit.
  */
-export class KMeans implements Clusterer<KMeansParams> {
+export class KMeans extends CentroidClusterer<KMeansParams> implements Clusterer<KMeansParams> {
   readonly kind = KIND;
-  readonly task = "clustering" as const;
   readonly params: Readonly<KMeansParams>;
-  warnings: readonly string[] = [];
-  /** k × d, row-major. */
-  clusterCenters: Float64Array = new Float64Array(0);
-  /** The training rows' clusters (not stored in model files: undefined after loading). */
-  labels: Int32Array | undefined;
-  /** Sum of (weighted) squared distances of the training rows to their centers. */
-  inertia = Number.NaN;
-  nIter = 0;
-  private features: FeatureSpec[] | undefined;
 
   constructor(params: Partial<KMeansParams> = {}) {
+    super();
     this.params = resolveParams("KMeans", KMEANS_PARAMS, params);
-  }
-
-  get isFitted(): boolean {
-    return this.features !== undefined;
-  }
-
-  get nFeatures(): number {
-    return this.features?.length ?? 0;
-  }
-
-  get featureNames(): string[] {
-    return (this.features ?? []).map((f) => f.name);
   }
 
   async fit(X: Features, options: FitOptions = {}): Promise<this> {
     const rows = denseRows(X);
     const weights = checkWeights(options.sampleWeight, rows.nRows);
     const result = await fitKMeansRows("KMeans", rows, this.params, weights, options);
-    this.clusterCenters = result.centers;
-    this.labels = result.labels;
     this.inertia = result.inertia;
     this.nIter = result.nIter;
     this.warnings = result.warnings;
-    this.features = rows.spec;
+    this.setFitted(rows.spec, result.centers, result.labels);
     return this;
-  }
-
-  /** The nearest center of each row (the lowest index on a tie). */
-  predict(X: Features): Int32Array {
-    const features = this.fitted();
-    const rows = denseRows(X, features);
-    const labels = new Int32Array(rows.nRows);
-    assignNearest(rows.data, rows.nRows, rows.nCols, this.clusterCenters, this.params.nClusters, labels);
-    return labels;
-  }
-
-  /** Distances (Euclidean) of each row to every center, row-major nRows × k. */
-  transform(X: Features): Float64Array {
-    const features = this.fitted();
-    const { data, nRows, nCols } = denseRows(X, features);
-    const k = this.params.nClusters;
-    const out = new Float64Array(nRows * k);
-    for (let i = 0; i < nRows; i++) {
-      for (let c = 0; c < k; c++) {
-        let s = 0;
-        for (let t = 0; t < nCols; t++) {
-          const diff = data[i * nCols + t] - this.clusterCenters[c * nCols + t];
-          s += diff * diff;
-        }
-        out[i * k + c] = Math.sqrt(s);
-      }
-    }
-    return out;
   }
 
   clone(overrides: Partial<KMeansParams> = {}): this {
     return new KMeans({ ...this.params, ...overrides }) as this;
   }
 
-  toSpec(): EstimatorSpec {
-    return { kind: KIND, params: { ...this.params } as JsonObject };
-  }
-
-  toParts(): ModelParts {
-    const features = this.fitted();
-    return {
-      kind: KIND,
-      params: { ...this.params } as JsonObject,
-      features,
-      state: { inertia: this.inertia, nIter: this.nIter, warnings: [...this.warnings] },
-      arrays: { clusterCenters: this.clusterCenters },
-    };
-  }
-
   static fromParts(parts: ModelParts): KMeans {
-    expectKind(parts, KIND);
-    const model = paramsFrom(KIND, parts.params, (p) => new KMeans(p as Partial<KMeansParams>));
-    const features = numericFeatures(KIND, parts.features);
-    const k = model.params.nClusters;
-    model.clusterCenters = finiteArray(KIND, parts, "clusterCenters", k * features.length);
-    model.inertia = stateNumber(KIND, parts.state, "inertia", 0);
-    model.nIter = stateNumber(KIND, parts.state, "nIter", 0);
-    model.warnings = stateStrings(KIND, parts.state, "warnings");
-    model.features = features;
-    return model;
-  }
-
-  private fitted(): FeatureSpec[] {
-    if (!this.features) throw new NotFittedError("KMeans");
-    return this.features;
+    return CentroidClusterer.load(KIND, parts, (p) => new KMeans(p as Partial<KMeansParams>));
   }
 }

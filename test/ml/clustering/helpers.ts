@@ -76,3 +76,16 @@ export function rowsToMatrix(rows: number[][]): FeatureMatrix {
   }));
   return new FeatureMatrix(features, rows.length);
 }
+
+export interface DbscanCase {
+  name: string;
+  eps: number;
+  minSamples: number;
+  labels: number[];
+  coreSampleIndices: number[];
+}
+
+export const dbscanCases = (reference as unknown as { dbscan: DbscanCase[] }).dbscan;
+export const miniBatchReferenceInertia = (
+  reference as unknown as { miniBatchKMeansFincoachK5Inertia: number }
+).miniBatchKMeansFincoachK5Inertia;
