@@ -128,7 +128,7 @@ abstract class ForestRegressorBase<P extends object> extends TreeModel<P> implem
     const out = this.rowBuffer;
     out[0] = 0;
     f.addRowInto(row, out);
-    return out[0] / f.nTrees;
+    return out[0] * (1 / f.nTrees);
   }
 
   private readonly rowBuffer = new Float64Array(1);
