@@ -325,6 +325,7 @@ function report(s: Record<string, unknown>, targets: readonly Target[]): string 
       `batch predict, ${get(g, "trainyard", "predictRows") ?? "?"} rows: trainyard ${sec(get(g, "trainyard", "predictMs"))} (${per(get(g, "trainyard", "predictMs"), get(g, "trainyard", "predictRows"))}); ` +
         `XGBoost DMatrix ${sec(get(g, "xgboost", "predictDMatrixMs"))}, inplace ${sec(get(g, "xgboost", "predictInplaceMs"))}`,
       `single row (100-tree GBDT): trainyard p50 ${fmt(get(g, "trainyard", "singleRowUs", "p50"), 1)} µs, p99 ${fmt(get(g, "trainyard", "singleRowUs", "p99"), 1)} µs; ` +
+        `via predictProba on a one-row matrix p50 ${fmt(get(g, "trainyard", "singleRowMatrixUs", "p50"), 1)} µs, p99 ${fmt(get(g, "trainyard", "singleRowMatrixUs", "p99"), 1)} µs; ` +
         `XGBoost inplace_predict from Python p50 ${fmt(get(g, "xgboost", "singleRowUs", "p50"), 1)} µs, p99 ${fmt(get(g, "xgboost", "singleRowUs", "p99"), 1)} µs`,
     );
   }
