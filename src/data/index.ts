@@ -6,6 +6,7 @@ export { type CsvWriteOptions, formatCsv, writeCsv } from "./csv/write.js";
 export * from "./datetime.js";
 export * from "./errors.js";
 export * from "./filter.js";
+export { fileSha256 } from "./fingerprint.js";
 export { type JsonlReadOptions, readJsonl } from "./jsonl.js";
 export { type ParquetReadOptions, readParquet } from "./parquet.js";
 export { renderQualityReport } from "./quality/render.js";

@@ -1,0 +1,130 @@
+import type { Json } from "../ml/estimator.js";
+import type { Db } from "./database.js";
+import { ConflictError, NotFoundError } from "./errors.js";
+import { json } from "./tables.js";
+
+export interface DatasetRecord {
+  id: number;
+  name: string;
+  /** A path or URI the data was read from. */
+  source: string;
+  /** Content hash of the data (sha256 of the file's bytes). */
+  fingerprint: string;
+  rows: number;
+  columns: number;
+  schema: Json;
+  /** Rows appended since the last training on it (what triggers retraining counts). */
+  newRows: number;
+  createdAt: Date;
+}
+
+export interface NewDataset {
+  name: string;
+  source: string;
+  fingerprint: string;
+  rows: number;
+  columns: number;
+  schema: Json;
+}
+
+type Row = {
+  id: number;
+  name: string;
+  source: string;
+  fingerprint: string;
+  rows: number;
+  columns: number;
+  schema: Json;
+  new_rows: number;
+  created_at: Date;
+};
+
+function toRecord(r: Row): DatasetRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    source: r.source,
+    fingerprint: r.fingerprint,
+    rows: r.rows,
+    columns: r.columns,
+    schema: r.schema,
+    newRows: r.new_rows,
+    createdAt: new Date(r.created_at),
+  };
+}
+
+/** Registered datasets of one workspace. */
+export class DatasetStore {
+  constructor(
+    private readonly db: Db,
+    readonly workspace: string,
+  ) {}
+
+  async register(d: NewDataset): Promise<DatasetRecord> {
+    const exists = await this.db
+      .selectFrom("dataset")
+      .select("id")
+      .where("workspace", "=", this.workspace)
+      .where("name", "=", d.name)
+      .executeTakeFirst();
+    if (exists) throw new ConflictError(`a dataset named "${d.name}" exists already`);
+    const row = await this.db
+      .insertInto("dataset")
+      .values({ ...d, schema: json(d.schema), workspace: this.workspace })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRecord(row);
+  }
+
+  /** By id or by name. */
+  async get(ref: number | string): Promise<DatasetRecord> {
+    let q = this.db.selectFrom("dataset").selectAll().where("workspace", "=", this.workspace);
+    q = typeof ref === "number" ? q.where("id", "=", ref) : q.where("name", "=", ref);
+    const row = await q.executeTakeFirst();
+    if (!row) throw new NotFoundError("dataset", String(ref));
+    return toRecord(row);
+  }
+
+  async list(options: { limit?: number; offset?: number } = {}): Promise<DatasetRecord[]> {
+    const rows = await this.db
+      .selectFrom("dataset")
+      .selectAll()
+      .where("workspace", "=", this.workspace)
+      .orderBy("id", "desc")
+      .limit(Math.min(Math.max(options.limit ?? 100, 1), 500))
+      .offset(options.offset ?? 0)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  /** Records that the dataset now has `total` rows and a new fingerprint after `added` rows were appended. */
+  async appended(
+    id: number,
+    added: number,
+    update: { rows: number; fingerprint: string },
+  ): Promise<DatasetRecord> {
+    const row = await this.db
+      .updateTable("dataset")
+      .set((eb) => ({
+        new_rows: eb("new_rows", "+", added),
+        rows: update.rows,
+        fingerprint: update.fingerprint,
+      }))
+      .where("id", "=", id)
+      .where("workspace", "=", this.workspace)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError("dataset", String(id));
+    return toRecord(row);
+  }
+
+  /** Resets the new-rows counter (after a training on the dataset). */
+  async resetNewRows(id: number): Promise<void> {
+    await this.db
+      .updateTable("dataset")
+      .set({ new_rows: 0 })
+      .where("id", "=", id)
+      .where("workspace", "=", this.workspace)
+      .execute();
+  }
+}

@@ -1,0 +1,9 @@
+export * from "./artifacts.js";
+export * from "./audit.js";
+export * from "./database.js";
+export * from "./datasets.js";
+export * from "./errors.js";
+export * from "./models.js";
+export * from "./registry.js";
+export * from "./runs.js";
+export type { RunStatus } from "./tables.js";
