@@ -163,15 +163,11 @@ export class OneHotEncoder extends ColumnwiseTransformer<OneHotEncoderParams> {
       const infrequent = o.infrequent;
       if (
         !Array.isArray(infrequent) ||
-        infrequent.length === 1 ||
         !infrequent.every(
           (k, i) => isIndex(k, n) && (i === 0 || (k as number) > (infrequent[i - 1] as number)),
         )
       ) {
-        throw formatError(
-          kind,
-          `infrequent categories of "${name}" must be ascending indices (none, or ≥ 2)`,
-        );
+        throw formatError(kind, `infrequent categories of "${name}" must be ascending category indices`);
       }
       const e = { categories, infrequent: infrequent as number[], drop: null };
       if (o.drop !== null && !isIndex(o.drop, outputCount(e))) {
