@@ -156,6 +156,10 @@ export function decodeModel(bytes: Uint8Array, file?: string): DecodedModel {
       `unsupported format version ${String(header.formatVersion)} (this trainyard reads ${FORMAT_VERSION})`,
     );
   }
+  if (!isObject(header.metadata)) fail("header.metadata: expected an object");
+  for (const key of ["libraryVersion", "createdAt"] as const) {
+    if (typeof header[key] !== "string") fail(`header.${key}: expected a string`);
+  }
   const dataStart = align8(PREFIX + headerLen);
   const dataLen = bytes.length - DIGEST - dataStart;
   if (dataLen < 0) fail("corrupt or truncated: no room for the sections");
@@ -186,10 +190,18 @@ function readParts(
   if (!isObject(state)) fail(`${path}.state: expected an object`);
   if (!Array.isArray(features)) fail(`${path}.features: expected an array`);
   if (!isObject(arrays)) fail(`${path}.arrays: expected an object`);
-  for (const [i, f] of (features as unknown[]).entries()) checkFeatureSpec(f, `${path}.features[${i}]`, fail);
+  const names = new Set<string>();
+  for (const [i, f] of (features as unknown[]).entries()) {
+    checkFeatureSpec(f, `${path}.features[${i}]`, fail);
+    const name = (f as { name: string }).name;
+    if (names.has(name)) fail(`${path}.features[${i}]: duplicate feature name "${name}"`);
+    names.add(name);
+  }
   const outArrays: Record<string, SectionArray> = {};
   for (const [name, ref] of Object.entries(arrays as Record<string, unknown>)) {
     const where = `${path}.arrays.${name}`;
+    // Assigning "__proto__" would replace the object's prototype instead of adding an entry.
+    if (name === "__proto__") fail(`${where}: reserved name`);
     if (!isObject(ref)) fail(`${where}: expected a section reference`);
     const { dtype, offset, length } = ref as Record<string, unknown>;
     if (typeof dtype !== "string" || !Object.hasOwn(DTYPES, dtype)) {
@@ -209,6 +221,7 @@ function readParts(
   if (children !== undefined) {
     if (!isObject(children)) fail(`${path}.children: expected an object`);
     for (const [name, c] of Object.entries(children as Record<string, unknown>)) {
+      if (name === "__proto__") fail(`${path}.children.${name}: reserved name`);
       outChildren[name] = readParts(c, buffer, dataLen, `${path}.children.${name}`, depth + 1, fail);
     }
   }
