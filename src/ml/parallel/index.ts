@@ -1,0 +1,2 @@
+export { defaultJobs, type RunOptions, sharedPool, siblingModule, WorkerPool } from "./pool.js";
+export { toShared } from "./transfer.js";
