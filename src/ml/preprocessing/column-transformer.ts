@@ -185,8 +185,16 @@ export class ColumnTransformer implements Transformer<ColumnTransformerParams> {
     if (!byType) return out;
     if (X instanceof Table) {
       const overrides = this.params.typeOverrides ?? {};
-      for (const c of inferSchema(X, { overrides }).columns) out.set(c.name, [c.type]);
-      return out;
+      // inferSchema sorts every numeric column; those it would call "numeric" by its first
+      // rule for numbers (two distinct values, one with a fraction) are decided here in one pass.
+      const rest = X.columns.filter((c) => {
+        if (Object.hasOwn(overrides, c.name) || c.kind !== "numeric" || !hasFraction(c.values)) return true;
+        out.set(c.name, ["numeric"]);
+        return false;
+      });
+      const schema = inferSchema(new Table(rest, X.nRows), { overrides });
+      for (const c of schema.columns) out.set(c.name, [c.type]);
+      return new Map(X.names.map((n) => [n, out.get(n) ?? []]));
     }
     for (const f of m.features) {
       out.set(f.name, f.kind === "categorical" ? ["categorical"] : ["numeric", "integer", "boolean"]);
@@ -344,6 +352,22 @@ export class ColumnTransformer implements Transformer<ColumnTransformerParams> {
     if (!this.resolved) throw new NotFittedError("ColumnTransformer");
     return this.resolved;
   }
+}
+
+/** Whether the values hold two distinct present values, one of them not an integer. */
+function hasFraction(values: Float64Array): boolean {
+  let first = Number.NaN;
+  let fraction = false;
+  let distinct = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    if (Number.isNaN(first)) first = v;
+    else if (v !== first) distinct = true;
+    if (!fraction && !Number.isInteger(v)) fraction = true;
+    if (fraction && distinct) return true;
+  }
+  return false;
 }
 
 function isSelector(v: unknown): v is ColumnSelector {

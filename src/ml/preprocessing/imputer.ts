@@ -7,9 +7,10 @@ import { ColumnwiseTransformer, type TransformerState } from "./base.js";
 import {
   checkFinite,
   compareCodePoints,
+  median,
   nanSum,
   numericValues,
-  sortedMedian,
+  presentValues,
   sortedPresent,
 } from "./numeric.js";
 import { formatError, readArray, readFeatures, readList, readParams } from "./parts.js";
@@ -90,8 +91,7 @@ export class SimpleImputer extends ColumnwiseTransformer<SimpleImputerParams> {
         const { sum, count } = nanSum(values);
         fill = count > 0 ? sum / count : Number.NaN;
       } else {
-        const sorted = sortedPresent(values);
-        fill = strategy === "median" ? sortedMedian(sorted) : sortedMode(sorted);
+        fill = strategy === "median" ? median(presentValues(values)) : sortedMode(sortedPresent(values));
       }
       let missing = false;
       for (let i = 0; i < values.length && !missing; i++) missing = Number.isNaN(values[i]);

@@ -75,25 +75,84 @@ export function nanMeanVar(values: Float64Array): { mean: number; variance: numb
   return { mean, variance, count };
 }
 
-/** The median of sorted values as numpy computes it ((a + b) / 2 for an even count); NaN when empty. */
-export function sortedMedian(sorted: Float64Array): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+/** The non-missing values, copied (unsorted), for the order statistics below. */
+export function presentValues(values: Float64Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) n++;
+  const out = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out[j++] = values[i];
+  return out;
 }
 
-/** numpy's percentile (method "linear") of sorted values, `q` in [0, 100]; NaN when empty. */
-export function sortedPercentile(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
+/**
+ * The k-th smallest value (0-based) of `a`, which is reordered so that a[0..k) ≤ a[k] ≤ a(k..n).
+ * Quickselect with a median-of-three pivot: O(n) expected, instead of an O(n log n) sort; it
+ * sorts the remaining range if partitioning stops making progress, so it never degrades badly.
+ */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  let rounds = 0;
+  while (hi > lo) {
+    if (++rounds > 64) {
+      a.subarray(lo, hi + 1).sort();
+      break;
+    }
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) swap(a, i++, j--);
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/** The smallest value of a[from..). */
+function minFrom(a: Float64Array, from: number): number {
+  let m = a[from];
+  for (let i = from + 1; i < a.length; i++) if (a[i] < m) m = a[i];
+  return m;
+}
+
+/** numpy's median ((a + b) / 2 for an even count) of present values, which it reorders; NaN when empty. */
+export function median(present: Float64Array): number {
+  const n = present.length;
+  if (n === 0) return Number.NaN;
+  const mid = n >> 1;
+  const upper = selectKth(present, n % 2 === 1 ? mid : mid - 1);
+  return n % 2 === 1 ? upper : (upper + minFrom(present, mid)) / 2;
+}
+
+/** numpy's percentile (method "linear") of present values, which it reorders; `q` in [0, 100]; NaN when empty. */
+export function percentile(present: Float64Array, q: number): number {
+  const n = present.length;
   if (n === 0) return Number.NaN;
   const p = q / 100;
   // numpy's _compute_virtual_index with alpha = beta = 1, same operation order.
   const virtual = n * p + (1 + p * (1 - 1 - 1)) - 1;
   const prev = Math.floor(virtual);
   const gamma = virtual - prev;
-  const lo = sorted[Math.min(Math.max(prev, 0), n - 1)];
-  const hi = sorted[Math.min(Math.max(prev + 1, 0), n - 1)];
+  // numpy's _get_indexes: beyond either end both neighbours are the end value.
+  const iLo = virtual >= n - 1 ? n - 1 : virtual < 0 ? 0 : prev;
+  const lo = selectKth(present, iLo);
+  const hi = virtual >= n - 1 || virtual < 0 ? lo : minFrom(present, iLo + 1);
   const diff = hi - lo;
   return gamma >= 0.5 ? hi - diff * (1 - gamma) : lo + diff * gamma;
 }

@@ -4,12 +4,12 @@ import { bool, custom, type ParamsOf, resolveParams } from "../params.js";
 import { ColumnwiseTransformer, type TransformerState } from "./base.js";
 import {
   checkFinite,
+  median,
   nanMeanVar,
   numericValues,
+  percentile,
+  presentValues,
   safeScale,
-  sortedMedian,
-  sortedPercentile,
-  sortedPresent,
 } from "./numeric.js";
 import { formatError, readArray, readFeatures, readParams } from "./parts.js";
 
@@ -199,10 +199,10 @@ export class RobustScaler extends Scaler<RobustScalerParams> {
   }
 
   protected fitColumn(values: Float64Array, j: number): void {
-    const sorted = sortedPresent(values);
+    const present = presentValues(values);
     const [qLow, qHigh] = this.params.quantileRange;
-    this.offset[j] = sortedMedian(sorted);
-    this.scale[j] = safeScale(sortedPercentile(sorted, qHigh) - sortedPercentile(sorted, qLow));
+    this.offset[j] = median(present);
+    this.scale[j] = safeScale(percentile(present, qHigh) - percentile(present, qLow));
   }
 
   protected apply(values: Float64Array, j: number): Float64Array {

@@ -16,6 +16,7 @@ import {
   SimpleImputer,
   StandardScaler,
 } from "../../../src/ml/preprocessing/index.js";
+import { median, percentile, selectKth } from "../../../src/ml/preprocessing/numeric.js";
 
 const LEVELS = ["a", "b", "c", "Zed", "é", "x y"];
 
@@ -212,6 +213,46 @@ describe("transformer invariants (fast-check)", () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("order statistics by selection equal those of a full sort", () => {
+  /** numpy's linear percentile on a sorted array, written from its documentation. */
+  function reference(sorted: number[], q: number): number {
+    const n = sorted.length;
+    const virtual = (q / 100) * (n - 1);
+    const lo = Math.floor(virtual);
+    const hi = Math.min(lo + 1, n - 1);
+    const g = virtual - lo;
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * g;
+  }
+  it("median and percentile", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e9, max: 1e9, noNaN: true })), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (values, q) => {
+          const sorted = [...values].sort((a, b) => a - b);
+          const n = sorted.length;
+          const med = n % 2 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2;
+          expect(median(Float64Array.from(values)) === med).toBe(true); // -0 and 0 alike
+          const p = percentile(Float64Array.from(values), q);
+          const r = reference(sorted, q);
+          // the reference's index arithmetic rounds differently from numpy's: compare at the data's scale
+          const scale = Math.max(1, Math.abs(sorted[0]), Math.abs(sorted[n - 1]));
+          expect(Math.abs(p - r)).toBeLessThanOrEqual(1e-12 * scale);
+          expect(p >= sorted[0] && p <= sorted[n - 1]).toBe(true);
+          // selectKth leaves the k-th smallest at k
+          const a = Float64Array.from(values);
+          const k = Math.floor((q / 100) * (n - 1));
+          expect(selectKth(a, k) === sorted[k]).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
