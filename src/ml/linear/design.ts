@@ -126,11 +126,28 @@ export class LinearDesign {
       const o = c * len;
       const b = bias[c];
       for (let i = 0; i < len; i++) Z[o + i] = b;
-      for (let q = 0; q < this.numeric.length; q++) {
-        const w = W[c * d + this.numericIdx[q]];
-        if (w === 0) continue;
-        const x = this.numeric[q];
-        for (let i = 0; i < len; i++) Z[o + i] += w * x[start + i];
+      // Four columns per sweep over the block: a quarter of the Z loads and stores.
+      const x = this.numeric;
+      const idx = this.numericIdx;
+      const nq = x.length;
+      let q = 0;
+      for (; q + 3 < nq; q += 4) {
+        const w0 = W[c * d + idx[q]];
+        const w1 = W[c * d + idx[q + 1]];
+        const w2 = W[c * d + idx[q + 2]];
+        const w3 = W[c * d + idx[q + 3]];
+        const x0 = x[q];
+        const x1 = x[q + 1];
+        const x2 = x[q + 2];
+        const x3 = x[q + 3];
+        for (let i = 0, r = start; i < len; i++, r++) {
+          Z[o + i] += w0 * x0[r] + w1 * x1[r] + w2 * x2[r] + w3 * x3[r];
+        }
+      }
+      for (; q < nq; q++) {
+        const w = W[c * d + idx[q]];
+        const x0 = x[q];
+        for (let i = 0, r = start; i < len; i++, r++) Z[o + i] += w * x0[r];
       }
       for (const g of this.groups) {
         table.fill(0, 0, g.size + 1);
@@ -159,18 +176,37 @@ export class LinearDesign {
     const d = this.nCols;
     for (let c = 0; c < k; c++) {
       const o = c * len;
-      for (let q = 0; q < this.numeric.length; q++) {
-        const x = this.numeric[q];
+      // Four columns per sweep: R is read once for four dot products.
+      const x = this.numeric;
+      const idx = this.numericIdx;
+      const nq = x.length;
+      let q = 0;
+      for (; q + 3 < nq; q += 4) {
+        const x0 = x[q];
+        const x1 = x[q + 1];
+        const x2 = x[q + 2];
+        const x3 = x[q + 3];
         let s0 = 0;
         let s1 = 0;
-        let i = 0;
-        // Two accumulators break the add dependency chain.
-        for (; i + 1 < len; i += 2) {
-          s0 += x[start + i] * R[o + i];
-          s1 += x[start + i + 1] * R[o + i + 1];
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0, r = start; i < len; i++, r++) {
+          const v = R[o + i];
+          s0 += x0[r] * v;
+          s1 += x1[r] * v;
+          s2 += x2[r] * v;
+          s3 += x3[r] * v;
         }
-        if (i < len) s0 += x[start + i] * R[o + i];
-        G[c * d + this.numericIdx[q]] += s0 + s1;
+        G[c * d + idx[q]] += s0;
+        G[c * d + idx[q + 1]] += s1;
+        G[c * d + idx[q + 2]] += s2;
+        G[c * d + idx[q + 3]] += s3;
+      }
+      for (; q < nq; q++) {
+        const x0 = x[q];
+        let s0 = 0;
+        for (let i = 0, r = start; i < len; i++, r++) s0 += x0[r] * R[o + i];
+        G[c * d + idx[q]] += s0;
       }
       for (const g of this.groups) {
         table.fill(0, 0, g.size + 1);

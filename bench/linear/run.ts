@@ -1,0 +1,112 @@
+// LogisticRegression benchmark: trainyard vs scikit-learn (lbfgs) on the same deterministic
+// 1,000,000 × 28 standardized binary set, same C = 1 and tol, each in its own child process,
+// runs interleaved. Checks equal log loss (±1e-4), prints a Markdown table and writes
+// bench/results/linear.json.
+//
+//   npm run bench -- linear [--rows 1000000] [--repeat 3] [--tol 1e-4]
+
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureLogisticData, LOGISTIC_FEATURES, LOGISTIC_ROWS } from "./generate.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const PYTHON = "/usr/bin/python3";
+
+interface Measurement {
+  tool: string;
+  ms: number;
+  logLoss: number;
+  nIter: number;
+  warnings: string[];
+  maxRssBytes: number;
+}
+
+function arg(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+function child(cmd: string, argv: readonly string[]): Measurement {
+  const out = execFileSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split("\n").pop() ?? "") as Measurement;
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function main(args: readonly string[]): Promise<void> {
+  const rows = arg(args, "rows", LOGISTIC_ROWS);
+  const repeat = arg(args, "repeat", 3);
+  const tol = arg(args, "tol", 1e-4);
+  const base = join(root, "bench", "data", rows === LOGISTIC_ROWS ? "logistic-1m" : `logistic-${rows}`);
+  ensureLogisticData(base, rows);
+  console.error(
+    `${base}: ${rows} rows × ${LOGISTIC_FEATURES} standardized features, binary label; tol ${tol}`,
+  );
+  const argv = [base, String(rows), String(tol)];
+  const tools = [
+    {
+      key: "trainyard",
+      run: () => child(process.execPath, ["--import", "tsx", join(here, "child-trainyard.ts"), ...argv]),
+    },
+    { key: "sklearn", run: () => child(PYTHON, [join(here, "fit_sklearn.py"), ...argv]) },
+  ];
+  const runs: Record<string, Measurement[]> = { trainyard: [], sklearn: [] };
+  for (let r = 0; r < repeat; r++) {
+    for (const t of tools) {
+      const m = t.run();
+      console.error(
+        `  ${t.key} run ${r + 1}: ${(m.ms / 1000).toFixed(2)} s, ${m.nIter} iterations, log loss ${m.logLoss.toFixed(8)}`,
+      );
+      runs[t.key].push(m);
+    }
+  }
+  const summary = Object.fromEntries(
+    Object.entries(runs).map(([k, ms]) => [
+      k,
+      {
+        tool: ms[0].tool,
+        ms: median(ms.map((m) => m.ms)),
+        logLoss: ms[0].logLoss,
+        nIter: ms[0].nIter,
+        warnings: ms[0].warnings,
+        maxRssBytes: Math.max(...ms.map((m) => m.maxRssBytes)),
+        runs: ms,
+      },
+    ]),
+  );
+  const ty = summary.trainyard;
+  const sk = summary.sklearn;
+  const lossDiff = Math.abs(ty.logLoss - sk.logLoss);
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, totalMemBytes: totalmem(), node: process.version },
+    data: { rows, features: LOGISTIC_FEATURES, C: 1, tol },
+    targets: {
+      timeVsSklearn: ty.ms / sk.ms,
+      timeMet: ty.ms <= sk.ms,
+      logLossDiff: lossDiff,
+      logLossMet: lossDiff <= 1e-4,
+    },
+    results: summary,
+  };
+  mkdirSync(join(root, "bench", "results"), { recursive: true });
+  writeFileSync(join(root, "bench", "results", "linear.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  console.log(
+    [
+      `| tool | fit time (median of ${repeat}) | vs scikit-learn | iterations | training log loss | peak RSS |`,
+      "|---|---|---|---|---|---|",
+      ...[ty, sk].map(
+        (e) =>
+          `| ${e.tool} | ${(e.ms / 1000).toFixed(2)} s | ${(e.ms / sk.ms).toFixed(2)}× | ${e.nIter} | ${e.logLoss.toFixed(8)} | ${mib(e.maxRssBytes)} |`,
+      ),
+    ].join("\n"),
+  );
+  console.log(
+    `\ntargets: fit time ≤ scikit-learn: ${result.targets.timeMet} (${result.targets.timeVsSklearn.toFixed(2)}×); log loss within 1e-4: ${result.targets.logLossMet} (|Δ| = ${lossDiff.toExponential(2)})`,
+  );
+}
