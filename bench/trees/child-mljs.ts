@@ -3,6 +3,7 @@
 //
 //   tsx child-mljs.ts <ml-random-forest|ml-cart> <prefix> <trainRows>
 
+import { readFileSync } from "node:fs";
 import { DecisionTreeClassifier } from "ml-cart";
 import { RandomForestClassifier } from "ml-random-forest";
 import { accuracy, auc, maxRssBytes, readInfo, readRows } from "./data.js";
@@ -39,6 +40,7 @@ const score = model.predictProbability ? model.predictProbability(xTest, 1) : pr
 console.log(
   JSON.stringify({
     tool: lib,
+    name: `${lib} ${JSON.parse(readFileSync(new URL(`../../node_modules/${lib}/package.json`, import.meta.url), "utf8")).version}`,
     trainRows,
     testRows: test.X.nRows,
     fitMs,

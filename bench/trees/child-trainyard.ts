@@ -24,7 +24,19 @@ const nThreads = Number(process.env.TRAINYARD_BENCH_THREADS ?? 2);
 const train = readRows(prefix, 0, trainRows);
 const test = readRows(prefix, info.trainRows, info.rows);
 const rssLoadedBytes = maxRssBytes();
-const out: Record<string, unknown> = { tool: mode, trainRows, testRows: test.X.nRows, nThreads };
+const NAMES: Record<string, string> = {
+  gbdt: "trainyard GradientBoostingClassifier",
+  "gbdt-reg": "trainyard GradientBoostingRegressor",
+  rf: "trainyard RandomForestClassifier",
+  tree: "trainyard DecisionTreeClassifier",
+};
+const out: Record<string, unknown> = {
+  tool: mode,
+  name: NAMES[mode],
+  trainRows,
+  testRows: test.X.nRows,
+  nThreads,
+};
 
 /** Class-1 probabilities of a binary classifier. */
 const positive = (proba: Float64Array): Float64Array => {
