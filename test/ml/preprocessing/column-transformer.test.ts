@@ -73,6 +73,9 @@ describe("ColumnTransformer", () => {
     const pre = defaultPreprocessor();
     await pre.fit(adm);
     expect(pre.dropped).toEqual([{ name: "applicant_id", type: "id" }]);
+    // a dropped column is not needed at transform time, and not part of the input spec
+    expect(pre.transform(adm.drop(["applicant_id"])).names).toEqual(pre.featureNamesOut());
+    expect(pre.toParts().features.map((f) => f.name)).not.toContain("applicant_id");
     expect(pre.columnsByRoute.categorical).toEqual(["intended_major", "school_type", "region"]);
     expect(pre.columnsByRoute.numeric).toContain("first_generation");
 
