@@ -6,6 +6,8 @@ import { type QualityReport, qualityReport } from "../data/quality/report.js";
 import { readTable } from "../data/read.js";
 import type { Table } from "../data/table.js";
 import type { TaskInfo } from "../data/task.js";
+import { trainTestSplit } from "../ml/selection/holdout.js";
+import { classTarget } from "../ml/target.js";
 import type { TrainingConfig } from "./config.js";
 import { DataQualityError } from "./errors.js";
 
@@ -105,5 +107,28 @@ export async function loadTrainingData(path: string, config: TrainingConfig): Pr
     categorical,
     ignored,
     droppedRows: raw.nRows - table.nRows,
+  };
+}
+
+/** The held-out split of a training dataset. */
+export interface SplitData {
+  Xtrain: Table;
+  ytrain: Column;
+  Xtest: Table;
+  ytest: Column;
+}
+
+/** A holdout split, stratified by class for classification (scikit-learn's sizes and allocation). */
+export function splitTrainingData(data: TrainingData, testSplit: number, seed: number): SplitData {
+  const stratify = data.task.task === "regression" ? undefined : classTarget(data.y).codes;
+  const split = trainTestSplit(data.table.nRows, { testSize: testSplit, seed, stratify });
+  const target = data.y.name;
+  const train = data.table.take(split.train);
+  const test = data.table.take(split.test);
+  return {
+    Xtrain: train.drop([target]),
+    ytrain: train.column(target),
+    Xtest: test.drop([target]),
+    ytest: test.column(target),
   };
 }

@@ -3,8 +3,6 @@ import type { Table } from "../data/table.js";
 import { LIBRARY_VERSION } from "../ml/catalog.js";
 import type { Json, JsonObject } from "../ml/estimator.js";
 import { throwIfAborted } from "../ml/estimator.js";
-import { trainTestSplit } from "../ml/selection/holdout.js";
-import { classTarget } from "../ml/target.js";
 import { NotFoundError } from "../registry/errors.js";
 import type { VersionRecord } from "../registry/models.js";
 import type { Registry } from "../registry/registry.js";
@@ -17,7 +15,7 @@ import {
   type TrainingConfig,
   type TrainingConfigInput,
 } from "./config.js";
-import { loadTrainingData, type TrainingData } from "./data.js";
+import { loadTrainingData, splitTrainingData, type TrainingData } from "./data.js";
 import { TrainingError } from "./errors.js";
 import {
   type Evaluation,
@@ -187,19 +185,9 @@ export class Trainer {
     // split
     stage("split", "splitting train/test");
     const classification = isClassification(data.task.task);
-    const stratify = classification ? classTarget(data.y).codes : undefined;
-    const split = trainTestSplit(data.table.nRows, {
-      testSize: config.testSplit,
-      seed: config.seed,
-      stratify,
-    });
-    const train = data.table.take(split.train);
-    const test = data.table.take(split.test);
-    const Xtrain = train.drop([config.target]);
-    const ytrain = train.column(config.target);
-    const Xtest = test.drop([config.target]);
-    const ytest = test.column(config.target);
-    this.log.info({ train: split.train.length, test: split.test.length }, "split");
+    const { Xtrain, ytrain, Xtest, ytest } = splitTrainingData(data, config.testSplit, config.seed);
+    const split = { train: Xtrain.nRows, test: Xtest.nRows };
+    this.log.info(split, "split");
     lap("splitMs");
 
     // fit every candidate
@@ -236,8 +224,8 @@ export class Trainer {
             datasetPath: path,
             datasetFingerprint: data.fingerprint,
             datasetRows: data.table.nRows,
-            trainSize: split.train.length,
-            testSize: split.test.length,
+            trainSize: split.train,
+            testSize: split.test,
             trainedBy: config.trainedBy ?? null,
             notes: config.notes ?? null,
             libraryVersion: LIBRARY_VERSION,
@@ -395,8 +383,8 @@ export class Trainer {
         ignored: data.ignored,
         classDistribution: classes,
         imbalanceRatio: data.quality.target?.imbalanceRatio ?? null,
-        trainSize: split.train.length,
-        testSize: split.test.length,
+        trainSize: split.train,
+        testSize: split.test,
       },
       targetMetric: scorer.name,
       leaderboard: ranked.map((x, k) => ({
