@@ -81,8 +81,8 @@ export abstract class ColumnwiseTransformer<P extends object> implements Transfo
 
   transform(X: Features): FeatureMatrix {
     const spec = this.fittedSpec();
-    const nRows = FeatureMatrix.from(X).nRows;
-    return new FeatureMatrix(this.transformFeatures(alignFeatures(X, spec, this.kind), nRows), nRows);
+    const m = FeatureMatrix.from(X);
+    return new FeatureMatrix(this.transformFeatures(alignFeatures(m, spec, this.kind), m.nRows), m.nRows);
   }
 
   featureNamesOut(): string[] {

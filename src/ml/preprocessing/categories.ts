@@ -69,6 +69,18 @@ export function categoryNames(c: Categories): string[] {
   return c.missing ? [...c.values, MISSING_NAME] : [...c.values];
 }
 
+const indexes = new WeakMap<Categories, Map<string | number, number>>();
+
+/** Category value → index, built once per Categories (transform of one row must not rebuild it). */
+function categoryIndex(c: Categories): Map<string | number, number> {
+  let index = indexes.get(c);
+  if (!index) {
+    index = new Map(c.values.map((v, k) => [c.numeric ? Number(v) : v, k]));
+    indexes.set(c, index);
+  }
+  return index;
+}
+
 /** Code meaning "a value not among the categories". */
 export const UNKNOWN = -2;
 
@@ -81,7 +93,7 @@ export function encodeRows(f: Feature, c: Categories, owner: string): Int32Array
   const out = new Int32Array(n);
   const missingCode = c.missing ? c.values.length : UNKNOWN;
   if (f.kind === "categorical") {
-    const index = new Map(c.values.map((v, k) => [v, k]));
+    const index = categoryIndex(c);
     const map = new Int32Array(f.levels.length);
     for (let l = 0; l < f.levels.length; l++) map[l] = index.get(f.levels[l]) ?? UNKNOWN;
     for (let i = 0; i < n; i++) {
@@ -91,7 +103,7 @@ export function encodeRows(f: Feature, c: Categories, owner: string): Int32Array
     return out;
   }
   const values = numericValues(f, owner);
-  const index = new Map(c.values.map((v, k) => [Number(v), k]));
+  const index = categoryIndex(c);
   for (let i = 0; i < n; i++) {
     const v = values[i];
     out[i] = Number.isNaN(v) ? missingCode : (index.get(v) ?? UNKNOWN);
