@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ main: (args: readonly string[]) =>
   trees: () => import("./trees/run.js"),
   metrics: () => import("./metrics/run.js"),
   linear: () => import("./linear/run.js"),
+  mlp: () => import("./mlp/run.js"),
 };
 
 const [name, ...rest] = process.argv.slice(2);

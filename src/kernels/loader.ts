@@ -3,6 +3,28 @@ import { readFileSync } from "node:fs";
 /** Exports of build/kernels.wasm; all pointers are byte offsets into `memory`. */
 export interface KernelExports {
   columnStats(ptr: number, n: number, out: number): void;
+  /** Dense product C (+)= A·B over f64 (src/kernels/assembly/matmul.ts); `accumulate` 0 or 1. */
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    sam: number,
+    sak: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
+  /** Rows of y (n × k) set to the k values at b. */
+  fillRows(y: number, b: number, n: number, k: number): void;
+  /** out (k) = column sums of d (n × k). */
+  colSums(d: number, n: number, k: number, out: number): void;
+  /** Activation in place; kind 0 identity, 1 logistic, 2 tanh, 3 relu. */
+  activate(kind: number, x: number, len: number): void;
+  /** d *= the activation's derivative, from its output y. */
+  activateBackward(kind: number, d: number, y: number, len: number): void;
   treeHist(
     bins: number,
     nFeat: number,

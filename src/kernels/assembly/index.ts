@@ -2,3 +2,4 @@
 // that the TypeScript loader owns (runtime "stub": nothing here allocates).
 export { columnStats } from "./column-stats";
 export { treeHist, treePartition } from "./tree-hist";
+export { activate, activateBackward, colSums, fillRows, gemm } from "./matmul";

@@ -1,6 +1,15 @@
 import { type MatrixOps, tsOps } from "./matrix.js";
+import { WasmOps } from "./wasm-ops.js";
 
-/** The matrix backend every network uses. */
+export type MatrixBackend = "webassembly" | "typescript";
+let chosen: MatrixBackend = "webassembly";
+
+/** Picks the backend of networks built from now on (benchmarks and tests compare the two). */
+export function useMatrixBackend(backend: MatrixBackend): void {
+  chosen = backend;
+}
+
+/** A backend for one new network: its own WebAssembly memory, or plain arrays. */
 export function defaultOps(): MatrixOps {
-  return tsOps;
+  return chosen === "webassembly" ? new WasmOps() : tsOps;
 }

@@ -77,8 +77,7 @@ export class Dense implements Layer {
 
   forward(x: Float64Array, n: number): Float64Array {
     const { inSize, outSize, out } = this;
-    const b = this.bias.value;
-    for (let i = 0; i < n; i++) out.set(b, i * outSize);
+    this.ops.fillRows(out, this.bias.value, n, outSize);
     this.ops.gemm(n, outSize, inSize, x, inSize, 1, this.weights.value, outSize, out, outSize, true);
     this.x = x;
     return out;
@@ -88,12 +87,7 @@ export class Dense implements Layer {
     const { inSize, outSize } = this;
     // dW = xᵀ·dOut (x read transposed through its strides), db = column sums of dOut.
     this.ops.gemm(inSize, outSize, n, this.x, 1, inSize, dOut, outSize, this.weights.grad, outSize, false);
-    const db = this.bias.grad;
-    db.fill(0);
-    for (let i = 0; i < n; i++) {
-      const row = i * outSize;
-      for (let j = 0; j < outSize; j++) db[j] += dOut[row + j];
-    }
+    this.ops.colSums(dOut, n, outSize, this.bias.grad);
     if (!needInput) return null;
     // dIn = dOut·Wᵀ; W is transposed once per call so that the product reads rows contiguously.
     const w = this.weights.value;
@@ -114,12 +108,16 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
  */
 export class Activation implements Layer {
   readonly params: readonly Parameter[] = [];
+  private readonly code: number;
   private y: Float64Array = new Float64Array(0);
 
   constructor(
     readonly kind: ActivationName,
     readonly inSize: number,
-  ) {}
+    private readonly ops: MatrixOps,
+  ) {
+    this.code = ACTIVATIONS.indexOf(kind);
+  }
 
   get outSize(): number {
     return this.inSize;
@@ -128,40 +126,13 @@ export class Activation implements Layer {
   reserve(): void {}
 
   forward(x: Float64Array, n: number): Float64Array {
-    const len = n * this.inSize;
-    switch (this.kind) {
-      case "relu":
-        for (let i = 0; i < len; i++) if (!(x[i] > 0)) x[i] = 0;
-        break;
-      case "tanh":
-        for (let i = 0; i < len; i++) x[i] = Math.tanh(x[i]);
-        break;
-      case "logistic":
-        for (let i = 0; i < len; i++) x[i] = 1 / (1 + Math.exp(-x[i]));
-        break;
-      case "identity":
-        break;
-    }
+    this.ops.activate(this.code, x, n * this.inSize);
     this.y = x;
     return x;
   }
 
   backward(dOut: Float64Array, n: number): Float64Array {
-    const len = n * this.inSize;
-    const y = this.y;
-    switch (this.kind) {
-      case "relu":
-        for (let i = 0; i < len; i++) if (y[i] === 0) dOut[i] = 0;
-        break;
-      case "tanh":
-        for (let i = 0; i < len; i++) dOut[i] *= 1 - y[i] * y[i];
-        break;
-      case "logistic":
-        for (let i = 0; i < len; i++) dOut[i] *= y[i] * (1 - y[i]);
-        break;
-      case "identity":
-        break;
-    }
+    this.ops.activateBackward(this.code, dOut, this.y, n * this.inSize);
     return dOut;
   }
 }

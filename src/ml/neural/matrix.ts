@@ -25,6 +25,14 @@ export interface MatrixOps {
     ldc: number,
     accumulate: boolean,
   ): void;
+  /** Every row of y (n × k) set to b (k values): a layer's bias before `gemm` adds to it. */
+  fillRows(y: Float64Array, b: Float64Array, n: number, k: number): void;
+  /** out (k values) = the column sums of d (n × k). */
+  colSums(d: Float64Array, n: number, k: number, out: Float64Array): void;
+  /** Applies activation `kind` (an index into ACTIVATIONS) to the first len values of x in place. */
+  activate(kind: number, x: Float64Array, len: number): void;
+  /** d *= the derivative of activation `kind`, taken from its output y. */
+  activateBackward(kind: number, d: Float64Array, y: Float64Array, len: number): void;
 }
 
 /** The dense product in plain TypeScript (4 rows of C at a time, so each B row is read once per 4). */
@@ -74,9 +82,35 @@ export function gemmTs(
   }
 }
 
-/** Plain TypeScript arrays and `gemmTs`. */
+/** Activation codes, in the order of ACTIVATIONS (layers.ts) and of the WebAssembly kernel. */
+export const IDENTITY = 0;
+export const LOGISTIC = 1;
+export const TANH = 2;
+export const RELU = 3;
+
+/** Plain TypeScript arrays and loops: the reference the WebAssembly backend is tested against. */
 export const tsOps: MatrixOps = {
   name: "typescript",
   alloc: (length) => new Float64Array(length),
   gemm: gemmTs,
+  fillRows(y, b, n, k) {
+    for (let i = 0; i < n; i++) y.set(b.subarray(0, k), i * k);
+  },
+  colSums(d, n, k, out) {
+    out.fill(0, 0, k);
+    for (let i = 0; i < n; i++) {
+      const row = i * k;
+      for (let j = 0; j < k; j++) out[j] += d[row + j];
+    }
+  },
+  activate(kind, x, len) {
+    if (kind === RELU) for (let i = 0; i < len; i++) x[i] = x[i] > 0 ? x[i] : 0;
+    else if (kind === TANH) for (let i = 0; i < len; i++) x[i] = Math.tanh(x[i]);
+    else if (kind === LOGISTIC) for (let i = 0; i < len; i++) x[i] = 1 / (1 + Math.exp(-x[i]));
+  },
+  activateBackward(kind, d, y, len) {
+    if (kind === RELU) for (let i = 0; i < len; i++) d[i] = y[i] === 0 ? 0 : d[i];
+    else if (kind === TANH) for (let i = 0; i < len; i++) d[i] *= 1 - y[i] * y[i];
+    else if (kind === LOGISTIC) for (let i = 0; i < len; i++) d[i] *= y[i] * (1 - y[i]);
+  },
 };

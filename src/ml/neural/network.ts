@@ -39,9 +39,11 @@ export class Network {
   gather(x: Float64Array, rows: Int32Array | null, from: number, to: number): number {
     const d = this.inSize;
     const n = to - from;
+    const input = this.input;
     for (let i = 0; i < n; i++) {
-      const r = rows ? rows[from + i] : from + i;
-      this.input.set(x.subarray(r * d, r * d + d), i * d);
+      const src = (rows ? rows[from + i] : from + i) * d;
+      const dst = i * d;
+      for (let j = 0; j < d; j++) input[dst + j] = x[src + j];
     }
     return n;
   }
@@ -113,7 +115,7 @@ export function perceptron(
   const layers: Layer[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Dense(sizes[i], sizes[i + 1], ops, `layer${i}`));
-    if (i + 2 < sizes.length) layers.push(new Activation(activation, sizes[i + 1]));
+    if (i + 2 < sizes.length) layers.push(new Activation(activation, sizes[i + 1], ops));
   }
   return new Network(layers, loss, ops);
 }

@@ -10,6 +10,7 @@ import {
   squaredError,
   tsOps,
 } from "../../../src/ml/neural/index.js";
+import { WasmOps } from "../../../src/ml/neural/wasm-ops.js";
 
 /** A random batch and targets that suit `loss` for a network with k outputs. */
 function batch(rng: Random, n: number, d: number, k: number, loss: Loss) {
@@ -33,47 +34,51 @@ const LOSSES: [Loss, number][] = [
 describe("backward pass = finite differences of the loss", () => {
   for (const activation of ACTIVATIONS) {
     for (const [loss, k] of LOSSES) {
-      it(`${activation} hidden layers, ${loss.name} with ${k} outputs, L2 penalty and row weights`, () => {
-        const rng = new Random(7);
-        const d = 4;
-        const n = 6;
-        const net = perceptron([d, 5, 3, k], activation, loss, tsOps);
-        initGlorot(net, activation, rng);
-        // Biases away from 0 so that no ReLU input sits on its kink.
-        for (const p of net.params) if (!p.decay) for (let i = 0; i < p.value.length; i++) p.value[i] += 0.1;
-        net.reserve(n);
-        const { x, target, weights } = batch(rng, n, d, k, loss);
-        const alpha = 0.3;
-        const lossAt = () => {
+      for (const backend of ["typescript", "webassembly"]) {
+        it(`${activation} hidden layers, ${loss.name} with ${k} outputs, L2 penalty and row weights (${backend})`, () => {
+          const ops = backend === "typescript" ? tsOps : new WasmOps();
+          const rng = new Random(7);
+          const d = 4;
+          const n = 6;
+          const net = perceptron([d, 5, 3, k], activation, loss, ops);
+          initGlorot(net, activation, rng);
+          // Biases away from 0 so that no ReLU input sits on its kink.
+          for (const p of net.params)
+            if (!p.decay) for (let i = 0; i < p.value.length; i++) p.value[i] += 0.1;
+          net.reserve(n);
+          const { x, target, weights } = batch(rng, n, d, k, loss);
+          const alpha = 0.3;
+          const lossAt = () => {
+            net.gather(x, null, 0, n);
+            const raw = net.forward(n);
+            let l = loss.evaluate(raw, target, n, k, weights, null);
+            let sq = 0;
+            for (const p of net.params) if (p.decay) for (const v of p.value) sq += v * v;
+            l += (0.5 * alpha * sq) / n;
+            return l;
+          };
           net.gather(x, null, 0, n);
-          const raw = net.forward(n);
-          let l = loss.evaluate(raw, target, n, k, weights, null);
-          let sq = 0;
-          for (const p of net.params) if (p.decay) for (const v of p.value) sq += v * v;
-          l += (0.5 * alpha * sq) / n;
-          return l;
-        };
-        net.gather(x, null, 0, n);
-        const analytic = net.lossAndGradients(target, n, weights, alpha);
-        expect(analytic).toBeCloseTo(lossAt(), 12);
-        const grads = net.params.map((p) => Float64Array.from(p.grad));
-        const h = 1e-6;
-        let checked = 0;
-        net.params.forEach((p, pi) => {
-          for (let i = 0; i < p.value.length; i++) {
-            const v = p.value[i];
-            p.value[i] = v + h;
-            const up = lossAt();
-            p.value[i] = v - h;
-            const down = lossAt();
-            p.value[i] = v;
-            const numeric = (up - down) / (2 * h);
-            expect(Math.abs(numeric - grads[pi][i])).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
-            checked++;
-          }
+          const analytic = net.lossAndGradients(target, n, weights, alpha);
+          expect(analytic).toBeCloseTo(lossAt(), 12);
+          const grads = net.params.map((p) => Float64Array.from(p.grad));
+          const h = 1e-6;
+          let checked = 0;
+          net.params.forEach((p, pi) => {
+            for (let i = 0; i < p.value.length; i++) {
+              const v = p.value[i];
+              p.value[i] = v + h;
+              const up = lossAt();
+              p.value[i] = v - h;
+              const down = lossAt();
+              p.value[i] = v;
+              const numeric = (up - down) / (2 * h);
+              expect(Math.abs(numeric - grads[pi][i])).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
+              checked++;
+            }
+          });
+          expect(checked).toBe(d * 5 + 5 + 5 * 3 + 3 + 3 * k + k);
         });
-        expect(checked).toBe(d * 5 + 5 + 5 * 3 + 3 + 3 * k + k);
-      });
+      }
     }
   }
 });

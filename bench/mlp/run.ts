@@ -1,0 +1,114 @@
+// MLP benchmark: trainyard's MLPClassifier (WebAssembly SIMD and plain TypeScript matrix
+// backends) vs scikit-learn's MLPClassifier on the same 100,000 × 28 data, one hidden layer of
+// 64, 20 epochs, batch 200, Adam; each run in its own child process, interleaved. Prints a
+// Markdown table and writes bench/results/mlp.json.
+//
+//   npm run bench -- mlp [--repeat 3] [--no-typescript]
+
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureMlpData, MLP_FEATURES, MLP_ROWS } from "./generate.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const PYTHON = "/usr/bin/python3";
+
+interface Measurement {
+  tool: string;
+  fitMs: number;
+  nIter: number;
+  msPerEpoch: number;
+  finalLoss: number;
+  trainAccuracy: number;
+  maxRssBytes: number;
+  blas?: string[];
+}
+
+function arg(args: readonly string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+function child(cmd: string, argv: readonly string[]): Measurement {
+  const out = execFileSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split("\n").pop() ?? "") as Measurement;
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function main(args: readonly string[]): Promise<void> {
+  const repeat = arg(args, "repeat", 3);
+  const file = join(root, "bench", "data", "mlp-100k.f64");
+  ensureMlpData(file);
+  const config = JSON.parse(readFileSync(join(here, "config.json"), "utf8"));
+  console.error(`${file}: ${MLP_ROWS} rows × ${MLP_FEATURES} features; ${JSON.stringify(config)}`);
+  const ts = (backend: string) => () =>
+    child(process.execPath, ["--import", "tsx", join(here, "child-trainyard.ts"), file, backend]);
+  const tools: { key: string; run: () => Measurement }[] = [
+    { key: "webassembly", run: ts("webassembly") },
+    ...(args.includes("--no-typescript") ? [] : [{ key: "typescript", run: ts("typescript") }]),
+    { key: "sklearn", run: () => child(PYTHON, [join(here, "child_sklearn.py"), file]) },
+  ];
+  const runs: Record<string, Measurement[]> = {};
+  for (let r = 0; r < repeat; r++) {
+    for (const t of tools) {
+      const m = t.run();
+      console.error(
+        `  ${m.tool} run ${r + 1}: ${m.msPerEpoch.toFixed(1)} ms/epoch (${m.nIter} epochs), loss ${m.finalLoss.toFixed(4)}, accuracy ${m.trainAccuracy.toFixed(4)}`,
+      );
+      runs[t.key] = [...(runs[t.key] ?? []), m];
+    }
+  }
+  const summary = Object.fromEntries(
+    Object.entries(runs).map(([key, ms]) => [
+      key,
+      {
+        tool: ms[0].tool,
+        msPerEpoch: median(ms.map((m) => m.msPerEpoch)),
+        fitMs: median(ms.map((m) => m.fitMs)),
+        nIter: ms[0].nIter,
+        finalLoss: median(ms.map((m) => m.finalLoss)),
+        trainAccuracy: median(ms.map((m) => m.trainAccuracy)),
+        maxRssBytes: Math.max(...ms.map((m) => m.maxRssBytes)),
+        blas: ms[0].blas,
+        runs: ms,
+      },
+    ]),
+  );
+  const sk = summary.sklearn;
+  const lines = [
+    `| tool | ms per epoch (median of ${repeat}) | vs scikit-learn | final loss | train accuracy | peak RSS |`,
+    "|---|---|---|---|---|---|",
+  ];
+  for (const e of Object.values(summary)) {
+    lines.push(
+      `| ${e.tool} | ${e.msPerEpoch.toFixed(1)} | ${(e.msPerEpoch / sk.msPerEpoch).toFixed(2)}× | ${e.finalLoss.toFixed(4)} | ${e.trainAccuracy.toFixed(4)} | ${(e.maxRssBytes / 2 ** 20).toFixed(0)} MiB |`,
+    );
+  }
+  const ours = summary.webassembly;
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, totalMemBytes: totalmem(), node: process.version },
+    data: {
+      rows: MLP_ROWS,
+      features: MLP_FEATURES,
+      file: "bench/data/mlp-100k.f64 (bench/mlp/generate.ts, seed 42)",
+    },
+    config,
+    target: {
+      msPerEpochVsSklearn: ours.msPerEpoch / sk.msPerEpoch,
+      met: ours.msPerEpoch <= sk.msPerEpoch,
+    },
+    results: summary,
+  };
+  mkdirSync(join(root, "bench", "results"), { recursive: true });
+  writeFileSync(join(root, "bench", "results", "mlp.json"), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(lines.join("\n"));
+  console.log(`\nsklearn BLAS: ${(sk.blas ?? []).join("; ")}`);
+  console.log(
+    `target (time per epoch ≤ scikit-learn's): ${result.target.met} (${result.target.msPerEpochVsSklearn.toFixed(2)}×)`,
+  );
+}
