@@ -52,9 +52,13 @@ export async function main(args: readonly string[]): Promise<void> {
       key: "trainyard",
       run: () => child(process.execPath, ["--import", "tsx", join(here, "child-trainyard.ts"), ...argv]),
     },
+    {
+      key: "trainyard1",
+      run: () => child(process.execPath, ["--import", "tsx", join(here, "child-trainyard.ts"), ...argv, "1"]),
+    },
     { key: "sklearn", run: () => child(PYTHON, [join(here, "fit_sklearn.py"), ...argv]) },
   ];
-  const runs: Record<string, Measurement[]> = { trainyard: [], sklearn: [] };
+  const runs: Record<string, Measurement[]> = { trainyard: [], trainyard1: [], sklearn: [] };
   for (let r = 0; r < repeat; r++) {
     for (const t of tools) {
       const m = t.run();
@@ -100,7 +104,7 @@ export async function main(args: readonly string[]): Promise<void> {
     [
       `| tool | fit time (median of ${repeat}) | vs scikit-learn | iterations | training log loss | peak RSS |`,
       "|---|---|---|---|---|---|",
-      ...[ty, sk].map(
+      ...[ty, summary.trainyard1, sk].map(
         (e) =>
           `| ${e.tool} | ${(e.ms / 1000).toFixed(2)} s | ${(e.ms / sk.ms).toFixed(2)}× | ${e.nIter} | ${e.logLoss.toFixed(8)} | ${mib(e.maxRssBytes)} |`,
       ),

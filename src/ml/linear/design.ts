@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
-import type { FeatureMatrix } from "../features.js";
+import { FeatureMatrix } from "../features.js";
+import { toShared } from "../parallel/transfer.js";
 
 /** Rows per block of the fused passes: 28 columns × 1024 rows × 8 B stays in L2 between the two sweeps. */
 export const BLOCK = 1024;
@@ -16,6 +17,18 @@ export interface IndicatorGroup {
   /** Rows by level, for O(count) column operations: rows of level l are `order[start[l]..start[l+1])`. */
   readonly order: Int32Array;
   readonly start: Int32Array;
+}
+
+/** A design's arrays as plain data (what `toShared` gives and a worker rebuilds the design from). */
+export interface DesignArrays {
+  readonly nRows: number;
+  readonly nCols: number;
+  readonly names: readonly string[];
+  readonly numeric: readonly Float64Array[];
+  readonly numericIdx: Int32Array;
+  readonly groups: readonly IndicatorGroup[];
+  readonly groupOf: Int32Array;
+  readonly slotOf: Int32Array;
 }
 
 /**
@@ -39,7 +52,19 @@ export class LinearDesign {
   readonly groupOf: Int32Array;
   readonly slotOf: Int32Array;
 
-  constructor(X: FeatureMatrix) {
+  constructor(X: FeatureMatrix | DesignArrays) {
+    if (!(X instanceof FeatureMatrix)) {
+      // Already validated (a design sent to a worker): adopt its arrays.
+      this.nRows = X.nRows;
+      this.nCols = X.nCols;
+      this.names = X.names;
+      this.numeric = X.numeric;
+      this.numericIdx = X.numericIdx;
+      this.groups = X.groups;
+      this.groupOf = X.groupOf;
+      this.slotOf = X.slotOf;
+      return;
+    }
     this.nRows = X.nRows;
     this.nCols = X.nCols;
     this.names = X.names;
@@ -219,6 +244,30 @@ export class LinearDesign {
         for (let s = 0; s < g.columns.length; s++) G[c * d + g.columns[s]] += table[g.levels[s]];
       }
     }
+  }
+
+  /**
+   * Rows [start, end) of the design in SharedArrayBuffers, for a worker thread's share of the
+   * block passes (blockLinear / blockGradient): the copy is only that share, and the rebuilt
+   * groups carry no by-level row index (the column-wise methods are not used on a share).
+   */
+  shareRows(start: number, end: number): DesignArrays {
+    const slice = <T extends Float64Array | Int32Array>(a: T): T => toShared(a.subarray(start, end) as T);
+    return {
+      nRows: end - start,
+      nCols: this.nCols,
+      names: this.names,
+      numeric: this.numeric.map(slice),
+      numericIdx: this.numericIdx,
+      groups: this.groups.map((g) => ({
+        ...g,
+        codes: slice(g.codes),
+        order: new Int32Array(0),
+        start: new Int32Array(g.size + 1),
+      })),
+      groupOf: this.groupOf,
+      slotOf: this.slotOf,
+    };
   }
 
   /** Scratch size for blockLinear / blockGradient tables. */

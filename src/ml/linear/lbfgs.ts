@@ -26,10 +26,14 @@ export interface LbfgsResult {
   readonly converged: boolean;
 }
 
-/** Writes ∇f(x) into g and returns f(x). */
-export type Objective = (x: Float64Array, g: Float64Array) => number;
+/** Writes ∇f(x) into g and returns f(x) (a promise when the evaluation runs on worker threads). */
+export type Objective = (x: Float64Array, g: Float64Array) => number | Promise<number>;
 
-export function minimizeLbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOptions): LbfgsResult {
+export async function minimizeLbfgs(
+  fg: Objective,
+  x0: Float64Array,
+  opts: LbfgsOptions,
+): Promise<LbfgsResult> {
   const n = x0.length;
   const m = opts.memory ?? 10;
   const l1 = opts.l1;
@@ -68,7 +72,7 @@ export function minimizeLbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOption
     return inf;
   };
 
-  let f = fg(x, g) + penalty(x);
+  let f = (await fg(x, g)) + penalty(x);
   let pgInf = pseudoGradient(x, g, pg);
   let iter = 0;
   let converged = pgInf <= opts.gtol;
@@ -112,7 +116,7 @@ export function minimizeLbfgs(fg: Objective, x0: Float64Array, opts: LbfgsOption
         }
         xNew[j] = v;
       }
-      fNew = fg(xNew, gNew) + penalty(xNew);
+      fNew = (await fg(xNew, gNew)) + penalty(xNew);
       let decrease = 0;
       for (let j = 0; j < n; j++) decrease += pg[j] * (xNew[j] - x[j]);
       if (fNew <= f + 1e-4 * decrease) {

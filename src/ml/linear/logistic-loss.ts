@@ -19,20 +19,43 @@ export function logisticObjective(
   fitIntercept: boolean,
   l2: number,
 ): Objective {
-  const n = design.nRows;
+  const partial = logisticPartial(design, yCodes, sw, k, fitIntercept);
+  return (x, g) => addL2(partial(x, g, 0, design.nRows), x, g, k * design.nCols, l2);
+}
+
+/** f += l2/2 ‖W‖², g += l2 W over the first `nw` parameters (the coefficients). */
+export function addL2(f: number, x: Float64Array, g: Float64Array, nw: number, l2: number): number {
+  if (l2 === 0) return f;
+  for (let j = 0; j < nw; j++) {
+    f += 0.5 * l2 * x[j] * x[j];
+    g[j] += l2 * x[j];
+  }
+  return f;
+}
+
+/** The loss and its gradient (written into g) over rows [start, end), without the penalty. */
+export type PartialObjective = (x: Float64Array, g: Float64Array, start: number, end: number) => number;
+
+export function logisticPartial(
+  design: LinearDesign,
+  yCodes: Int32Array,
+  sw: Float64Array,
+  k: number,
+  fitIntercept: boolean,
+): PartialObjective {
   const d = design.nCols;
   const Z = new Float64Array(k * BLOCK);
   const R = new Float64Array(k * BLOCK);
   const table = new Float64Array(design.tableSize);
   const bias = new Float64Array(k);
   const binary = k === 1;
-  return (x, g) => {
+  return (x, g, first, last) => {
     const W = x.subarray(0, k * d);
     if (fitIntercept) bias.set(x.subarray(k * d, k * d + k));
     g.fill(0);
     let f = 0;
-    for (let start = 0; start < n; start += BLOCK) {
-      const end = Math.min(n, start + BLOCK);
+    for (let start = first; start < last; start += BLOCK) {
+      const end = Math.min(last, start + BLOCK);
       const len = end - start;
       design.blockLinear(W, k, bias, start, end, Z, table);
       if (binary) {
@@ -40,11 +63,12 @@ export function logisticObjective(
           const z = Z[i];
           const w = sw[start + i];
           const y = yCodes[start + i];
-          const e = Math.exp(-Math.abs(z));
-          // Stable log(1 + e^z) and sigmoid(z).
-          f += w * (Math.log1p(e) + (z > 0 ? z : 0) - (y === 1 ? z : 0));
-          const p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-          R[i] = w * (p - y);
+          // Branch-free on random labels and signs (mispredictions cost more than the maths):
+          // loss = log(1 + e^−z) + (1 − y) z, sigmoid = 1 / (1 + e^−z); e^−z overflows only
+          // for z < −709, where log(1 + e^−z) = −z to double precision.
+          const e = Math.exp(-z);
+          f += w * ((z > -36 ? Math.log1p(e) : -z) + (1 - y) * z);
+          R[i] = w * (1 / (1 + e) - y);
         }
       } else {
         for (let i = 0; i < len; i++) {
@@ -71,12 +95,6 @@ export function logisticObjective(
           for (let i = 0; i < len; i++) s += R[c * len + i];
           g[k * d + c] += s;
         }
-      }
-    }
-    if (l2 > 0) {
-      for (let j = 0; j < k * d; j++) {
-        f += 0.5 * l2 * x[j] * x[j];
-        g[j] += l2 * x[j];
       }
     }
     return f;

@@ -1,3 +1,4 @@
+import { isMainThread } from "node:worker_threads";
 import { InputError, ModelFormatError, NotFittedError, ParameterError } from "../errors.js";
 import {
   type Classifier,
@@ -9,6 +10,7 @@ import {
   throwIfAborted,
 } from "../estimator.js";
 import type { Features } from "../features.js";
+import { defaultJobs } from "../parallel/pool.js";
 import { bool, choice, custom, int, nullable, num, type ParamsOf, resolveParams } from "../params.js";
 import { argmaxRows, classTarget, decodeLabels, type Label, type Target } from "../target.js";
 import {
@@ -22,6 +24,7 @@ import {
 } from "./common.js";
 import { minimizeLbfgs } from "./lbfgs.js";
 import { logisticObjective, scoresToProba } from "./logistic-loss.js";
+import { parallelLogisticObjective } from "./logistic-parallel.js";
 
 /** Per-class weights: "balanced" (n / (nClasses · count)), a map from label (as a string) to weight, or none. */
 export type ClassWeight = "balanced" | Readonly<Record<string, number>> | null;
@@ -46,11 +49,16 @@ const LOGISTIC = {
   fitIntercept: bool(true),
   maxIter: int(1, 100),
   tol: num(1e-4, { min: 0 }),
+  /** Threads for large fits (null = every core); fits under PARALLEL_MIN_CELLS values stay on one thread. */
+  nJobs: nullable(int(1, 1)),
 };
 export type LogisticRegressionParams = ParamsOf<typeof LOGISTIC>;
 
 /** scipy L-BFGS-B's default relative-decrease stop (factr 1e7 × machine epsilon), which scikit-learn keeps. */
 const SCIPY_FTOL = 1e7 * Number.EPSILON;
+
+/** Below this many values (rows × features) the thread round trips cost more than they save. */
+const PARALLEL_MIN_CELLS = 2_000_000;
 
 /**
  * Logistic regression as scikit-learn's LogisticRegression: binary (one coefficient row for
@@ -141,8 +149,13 @@ export class LogisticRegression implements Classifier<LogisticRegressionParams> 
       l1 = new Float64Array(nParams);
       l1.fill(rho * strength, 0, k * d);
     }
-    const fg = logisticObjective(design, codes, sw, k, p.fitIntercept, (1 - rho) * strength);
-    const res = minimizeLbfgs(fg, new Float64Array(nParams), {
+    const l2 = (1 - rho) * strength;
+    const jobs = Math.min(p.nJobs ?? defaultJobs(), defaultJobs());
+    const fg =
+      jobs > 1 && isMainThread && design.nRows * d >= PARALLEL_MIN_CELLS
+        ? parallelLogisticObjective(design, codes, sw, k, p.fitIntercept, l2, jobs, options?.signal)
+        : logisticObjective(design, codes, sw, k, p.fitIntercept, l2);
+    const res = await minimizeLbfgs(fg, new Float64Array(nParams), {
       maxIter: p.maxIter,
       gtol: p.tol,
       ftol: Math.min(SCIPY_FTOL, p.tol * p.tol),

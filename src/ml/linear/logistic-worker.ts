@@ -1,0 +1,44 @@
+import { type DesignArrays, LinearDesign } from "./design.js";
+import { logisticPartial, type PartialObjective } from "./logistic-loss.js";
+
+/** A worker's share of the rows of one fit (arrays in SharedArrayBuffers: posting them copies nothing). */
+export interface LogisticShare {
+  /** Identifies the fit and share, so that a worker builds its design and scratch once. */
+  readonly token: string;
+  readonly design: DesignArrays;
+  readonly yCodes: Int32Array;
+  readonly sw: Float64Array;
+  readonly k: number;
+  readonly fitIntercept: boolean;
+}
+
+let cache: { token: string; partial: PartialObjective; n: number } | undefined;
+
+function open(s: LogisticShare): { partial: PartialObjective; n: number } {
+  if (cache?.token !== s.token) {
+    const design = new LinearDesign(s.design);
+    cache = {
+      token: s.token,
+      partial: logisticPartial(design, s.yCodes, s.sw, s.k, s.fitIntercept),
+      n: design.nRows,
+    };
+  }
+  return cache;
+}
+
+/** Runs in a pool worker: builds the share's design ahead of the first evaluation. */
+export function prepareLogistic(s: LogisticShare): boolean {
+  open(s);
+  return true;
+}
+
+/** Runs in a pool worker: the loss and gradient of the whole share at x. */
+export function evaluateLogistic(t: { share: LogisticShare; x: Float64Array }): {
+  f: number;
+  g: Float64Array;
+} {
+  const { partial, n } = open(t.share);
+  const g = new Float64Array(t.x.length);
+  const f = partial(t.x, g, 0, n);
+  return { f, g };
+}
