@@ -2,8 +2,8 @@
 //
 //   tsx child-trainyard.ts gbdt <prefix>                 GradientBoostingClassifier, + predict speed
 //   tsx child-trainyard.ts gbdt-reg <prefix>             GradientBoostingRegressor
-//   tsx child-trainyard.ts rf <prefix> <trainRows>       RandomForestClassifier, 100 trees
-//   tsx child-trainyard.ts tree <prefix> <trainRows>     DecisionTreeClassifier
+//   tsx child-trainyard.ts rf <prefix> <trainRows> [params JSON]     RandomForestClassifier, 100 trees
+//   tsx child-trainyard.ts tree <prefix> <trainRows> [params JSON]   DecisionTreeClassifier
 //
 // Fit time covers everything from the feature matrix on (binning included). Peak RSS is
 // measured right after the fit, before the prediction benchmarks allocate their outputs.
@@ -17,7 +17,9 @@ import {
 } from "../../src/ml/index.js";
 import { accuracy, auc, maxRssBytes, r2, readInfo, readRows } from "./data.js";
 
-const [mode, prefix, rowsArg] = process.argv.slice(2);
+const [mode, prefix, rowsArg, extraArg] = process.argv.slice(2);
+/** Extra params (JSON) for rf/tree, e.g. '{"maxDepth":8}'. */
+const extra: Record<string, unknown> = extraArg ? JSON.parse(extraArg) : {};
 const info = readInfo(prefix);
 const trainRows = rowsArg === undefined ? info.trainRows : Number(rowsArg);
 const nThreads = Number(process.env.TRAINYARD_BENCH_THREADS ?? 2);
@@ -135,8 +137,9 @@ if (mode === "gbdt") {
 } else if (mode === "rf" || mode === "tree") {
   const model =
     mode === "rf"
-      ? new RandomForestClassifier({ nEstimators: 100, nThreads, randomState: 0 })
-      : new DecisionTreeClassifier({ randomState: 0 });
+      ? new RandomForestClassifier({ nEstimators: 100, nThreads, randomState: 0, ...extra })
+      : new DecisionTreeClassifier({ randomState: 0, ...extra });
+  out.params = extra;
   const t0 = performance.now();
   await model.fit(train.X, labels(train.y));
   out.fitMs = performance.now() - t0;
