@@ -2,6 +2,7 @@
 
 const benches: Record<string, () => Promise<{ main: (args: readonly string[]) => Promise<void> }>> = {
   csv: () => import("./csv/run.js"),
+  kmeans: () => import("./kmeans/run.js"),
   trees: () => import("./trees/run.js"),
   metrics: () => import("./metrics/run.js"),
   linear: () => import("./linear/run.js"),

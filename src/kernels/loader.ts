@@ -3,6 +3,66 @@ import { readFileSync } from "node:fs";
 /** Exports of build/kernels.wasm; all pointers are byte offsets into `memory`. */
 export interface KernelExports {
   columnStats(ptr: number, n: number, out: number): void;
+  /** k-means (src/kernels/assembly/kmeans.ts): Lloyd labelling pass over rows [start, end); returns Σ w·d². */
+  kmeansAssign(
+    data: number,
+    start: number,
+    end: number,
+    d: number,
+    centers: number,
+    k: number,
+    weights: number,
+    labels: number,
+    sums: number,
+    mass: number,
+    minDist: number,
+  ): number;
+  kmeansElkanInit(
+    data: number,
+    start: number,
+    end: number,
+    d: number,
+    centers: number,
+    k: number,
+    half: number,
+    labels: number,
+    upper: number,
+    lower: number,
+  ): void;
+  kmeansElkanStep(
+    data: number,
+    start: number,
+    end: number,
+    d: number,
+    centers: number,
+    k: number,
+    weights: number,
+    half: number,
+    nextHalf: number,
+    labels: number,
+    upper: number,
+    lower: number,
+    sums: number,
+    mass: number,
+  ): void;
+  kmeansElkanShift(
+    start: number,
+    end: number,
+    k: number,
+    shift: number,
+    labels: number,
+    upper: number,
+    lower: number,
+  ): void;
+  kmeansClosest(
+    data: number,
+    n: number,
+    d: number,
+    cand: number,
+    closest: number,
+    weights: number,
+    out: number,
+  ): number;
   /** Dense product C (+)= A·B over f64 (src/kernels/assembly/matmul.ts); `accumulate` 0 or 1. */
   gemm(
     m: number,

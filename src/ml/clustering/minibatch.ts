@@ -6,9 +6,10 @@ import { choice, int, nullable, num, oneOf, type ParamsOf, resolveParams } from 
 import { CentroidClusterer } from "./centroid.js";
 import { checkWeights, denseRows } from "./dense.js";
 import { assignNearest, meanVariance } from "./distance.js";
-import { kmeansPlusPlus, randomRows } from "./init.js";
+import { randomRows } from "./init.js";
 import { centersParam } from "./kmeans.js";
 import { explicitCenters } from "./run.js";
+import { KMeansWorkspace, kmeansPlusPlus } from "./wasm.js";
 
 const KIND = "mini_batch_kmeans";
 
@@ -73,12 +74,13 @@ export class MiniBatchKMeans
     let centers: Float64Array | undefined;
     let bestInertia = Number.POSITIVE_INFINITY;
     const scratchLabels = new Int32Array(initSize);
+    const seeding = p.init === "k-means++" ? new KMeansWorkspace(sample, initSize, d, k, sampleW) : undefined;
     for (let r = 0; r < runs; r++) {
       const c = Array.isArray(p.init)
         ? explicitCenters("MiniBatchKMeans", p.init, k, d)
         : p.init === "random"
           ? randomRows(sample, initSize, d, k, rng, sampleW)
-          : kmeansPlusPlus(sample, initSize, d, k, rng, sampleW);
+          : kmeansPlusPlus(seeding ?? new KMeansWorkspace(sample, initSize, d, k, sampleW), rng);
       const inertia = assignNearest(sample, initSize, d, c, k, scratchLabels, sampleW);
       if (inertia < bestInertia || !centers) {
         bestInertia = inertia;

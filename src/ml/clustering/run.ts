@@ -3,10 +3,8 @@ import { ParameterError } from "../errors.js";
 import { type FitOptions, throwIfAborted } from "../estimator.js";
 import type { DenseRows } from "./dense.js";
 import { meanVariance } from "./distance.js";
-import { elkan } from "./elkan.js";
-import { kmeansPlusPlus, randomRows } from "./init.js";
-import { lloyd } from "./lloyd.js";
-import type { RunResult } from "./step.js";
+import { randomRows } from "./init.js";
+import { elkan, KMeansWorkspace, kmeansPlusPlus, lloyd, type RunResult } from "./wasm.js";
 
 export type KMeansInit = "k-means++" | "random" | number[][];
 
@@ -61,6 +59,7 @@ export async function fitKMeansRows(
   const tol = p.tol * meanVariance(data, n, d);
   const rng = new Random(p.randomState);
   const { signal, onProgress } = options;
+  const ws = new KMeansWorkspace(data, n, d, k, weights);
   let best: RunResult | undefined;
   for (let r = 0; r < runs; r++) {
     throwIfAborted(signal);
@@ -68,7 +67,7 @@ export async function fitKMeansRows(
       ? explicitCenters(owner, p.init, k, d)
       : p.init === "random"
         ? randomRows(data, n, d, k, rng, weights)
-        : kmeansPlusPlus(data, n, d, k, rng, weights);
+        : kmeansPlusPlus(ws, rng);
     const between =
       signal || onProgress
         ? async (iter: number) => {
@@ -81,8 +80,9 @@ export async function fitKMeansRows(
             throwIfAborted(signal);
           }
         : undefined;
-    const input = { data, n, d, k, weights, init, maxIter: p.maxIter, tol, between };
-    const result = p.algorithm === "elkan" ? await elkan(input) : await lloyd(input);
+    const settings = { maxIter: p.maxIter, tol, between };
+    const result =
+      p.algorithm === "elkan" ? await elkan(ws, init, settings) : await lloyd(ws, init, settings);
     if (!best || result.inertia < best.inertia) best = result;
   }
   if (!best) throw new Error("unreachable: no k-means run");

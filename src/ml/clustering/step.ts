@@ -1,29 +1,5 @@
 import { sqDist } from "./distance.js";
 
-/** The input of one k-means run: row-major data, optional weights, the starting centers. */
-export interface RunInput {
-  readonly data: Float64Array;
-  readonly n: number;
-  readonly d: number;
-  readonly k: number;
-  readonly weights?: Float64Array;
-  readonly init: Float64Array;
-  readonly maxIter: number;
-  /** Absolute tolerance on the sum of squared center shifts (already scaled by the data's variance). */
-  readonly tol: number;
-  /** Called between iterations; may throw (cancellation) or wait (to let the event loop run). */
-  readonly between?: (iteration: number) => Promise<void>;
-}
-
-export interface RunResult {
-  centers: Float64Array;
-  labels: Int32Array;
-  inertia: number;
-  nIter: number;
-  /** True when labels stopped changing or the centers moved less than `tol`. */
-  converged: boolean;
-}
-
 /**
  * Gives each empty cluster the row farthest from its own (old) center, as scikit-learn does, so
  * that k clusters stay k: the row's weighted coordinates move from its cluster's sum to the empty

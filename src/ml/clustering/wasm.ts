@@ -1,0 +1,342 @@
+import type { Random } from "../../data/random.js";
+import { Arena } from "../trees/arena.js";
+import { inertiaOf } from "./distance.js";
+import { averageCenters, relocateEmpty, sameLabels } from "./step.js";
+
+/**
+ * k-means on the WebAssembly SIMD kernels (src/kernels/assembly/kmeans.ts). A workspace holds
+ * one fit's rows in a memory of its own (copied once, shared by every run and the k-means++
+ * draws); the per-row loops run in the kernels, the per-center work (averaging, shifts, empty
+ * clusters) here. Lloyd and Elkan follow scikit-learn's iterations and stopping rules, so the
+ * same start gives the same result.
+ */
+export class KMeansWorkspace {
+  readonly arena: Arena;
+  readonly data: number;
+  readonly weights: number;
+  readonly labels: number;
+  readonly centers: number;
+  readonly sums: number;
+  readonly mass: number;
+  readonly dataView: Float64Array;
+  readonly labelView: Int32Array;
+  readonly centerView: Float64Array;
+  readonly sumView: Float64Array;
+  readonly massView: Float64Array;
+  private elkanBuffers: ElkanBuffers | undefined;
+  private seedBuffers: [number, number, number] | undefined;
+
+  constructor(
+    data: Float64Array,
+    readonly n: number,
+    readonly d: number,
+    readonly k: number,
+    readonly weightArray?: Float64Array,
+  ) {
+    this.arena = new Arena(n * d * 8 + n * 12 + 2 * k * d * 8 + 65_536);
+    this.data = this.arena.alloc(n * d * 8);
+    this.dataView = this.arena.f64(this.data, n * d);
+    this.dataView.set(data.subarray(0, n * d));
+    this.weights = weightArray ? this.arena.alloc(n * 8) : 0;
+    if (weightArray) this.arena.f64(this.weights, n).set(weightArray);
+    this.labels = this.arena.alloc(n * 4);
+    this.labelView = this.arena.i32(this.labels, n);
+    this.centers = this.arena.alloc(k * d * 8);
+    this.centerView = this.arena.f64(this.centers, k * d);
+    this.sums = this.arena.alloc(k * d * 8);
+    this.sumView = this.arena.f64(this.sums, k * d);
+    this.mass = this.arena.alloc(k * 8);
+    this.massView = this.arena.f64(this.mass, k);
+  }
+
+  /** Labels every row with its nearest center; with `sums`, accumulates the clusters' sums and masses. */
+  assign(sums: boolean): number {
+    this.sumView.fill(0);
+    this.massView.fill(0);
+    const { n, d, k } = this;
+    return this.arena.k.kmeansAssign(
+      this.data,
+      0,
+      n,
+      d,
+      this.centers,
+      k,
+      this.weights,
+      this.labels,
+      sums ? this.sums : 0,
+      this.mass,
+      0,
+    );
+  }
+
+  /** Sums → new centers (written in place), empty clusters relocated; returns Σ squared shifts. */
+  moveCenters(shift: Float64Array, next: Float64Array): number {
+    const { n, d, k } = this;
+    const w = this.weightArray;
+    relocateEmpty(this.dataView, n, d, k, this.centerView, this.labelView, w, this.sumView, this.massView);
+    const total = averageCenters(this.sumView, this.massView, this.centerView, next, shift, k, d);
+    this.centerView.set(next);
+    return total;
+  }
+
+  result(nIter: number, converged: boolean): RunResult {
+    const { n, d } = this;
+    return {
+      centers: Float64Array.from(this.centerView),
+      labels: Int32Array.from(this.labelView),
+      inertia: inertiaOf(this.dataView, n, d, this.centerView, this.labelView, this.weightArray),
+      nIter,
+      converged,
+    };
+  }
+
+  elkan(): ElkanBuffers {
+    if (!this.elkanBuffers) {
+      const { n, k, arena: a } = this;
+      const half = a.alloc(k * k * 8);
+      const nextHalf = a.alloc(k * 8);
+      const shift = a.alloc(k * 8);
+      this.elkanBuffers = {
+        half,
+        halfView: a.f64(half, k * k),
+        nextHalf,
+        nextHalfView: a.f64(nextHalf, k),
+        upper: a.alloc(n * 8),
+        lower: a.alloc(n * k * 8),
+        shift,
+        shiftView: a.f64(shift, k),
+      };
+    }
+    return this.elkanBuffers;
+  }
+
+  /** Three n-long f64 buffers for the k-means++ draws. */
+  seeding(): [number, number, number] {
+    if (!this.seedBuffers) {
+      const n = this.n;
+      this.seedBuffers = [this.arena.alloc(n * 8), this.arena.alloc(n * 8), this.arena.alloc(n * 8)];
+    }
+    return this.seedBuffers;
+  }
+}
+
+interface ElkanBuffers {
+  half: number;
+  halfView: Float64Array;
+  nextHalf: number;
+  nextHalfView: Float64Array;
+  upper: number;
+  lower: number;
+  shift: number;
+  shiftView: Float64Array;
+}
+
+export interface RunSettings {
+  readonly maxIter: number;
+  /** Absolute tolerance on the sum of squared center shifts (already scaled by the data's variance). */
+  readonly tol: number;
+  /** Called between iterations; may throw (cancellation) or wait (to let the event loop run). */
+  readonly between?: (iteration: number) => Promise<void>;
+}
+
+export interface RunResult {
+  centers: Float64Array;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+  /** True when labels stopped changing or the centers moved less than `tol`. */
+  converged: boolean;
+}
+
+/**
+ * Lloyd's k-means from `init`: label every row with its nearest center, move each center to its
+ * rows' (weighted) mean, until the labels stop changing, the centers move less than `tol` in
+ * total (Σ squared shifts), or `maxIter` iterations.
+ */
+export async function lloyd(ws: KMeansWorkspace, init: Float64Array, s: RunSettings): Promise<RunResult> {
+  const { n, d, k } = ws;
+  ws.centerView.set(init);
+  ws.labelView.fill(-1);
+  const old = new Int32Array(n).fill(-1);
+  const shift = new Float64Array(k);
+  const next = new Float64Array(k * d);
+  let strict = false;
+  let converged = false;
+  let iter = 0;
+  while (iter < s.maxIter) {
+    await s.between?.(iter);
+    ws.assign(true);
+    const total = ws.moveCenters(shift, next);
+    iter++;
+    if (sameLabels(ws.labelView, old)) {
+      strict = converged = true;
+      break;
+    }
+    if (total <= s.tol) {
+      converged = true;
+      break;
+    }
+    old.set(ws.labelView);
+  }
+  // The labels must belong to the final centers.
+  if (!strict) ws.assign(false);
+  return ws.result(iter, converged);
+}
+
+/**
+ * Elkan's k-means: the same iterations (and result) as Lloyd's, but the triangle inequality
+ * skips most distance computations. Each row keeps an upper bound on the distance to its center
+ * and a lower bound on the distance to every other center (n × k); a center is examined only
+ * when the bounds cannot rule it out.
+ */
+export async function elkan(ws: KMeansWorkspace, init: Float64Array, s: RunSettings): Promise<RunResult> {
+  const { n, d, k } = ws;
+  const kx = ws.arena.k;
+  const b = ws.elkan();
+  ws.arena.f64(b.lower, n * k).fill(0);
+  const next = new Float64Array(k * d);
+  const old = new Int32Array(n);
+  ws.centerView.set(init);
+  halfDistances(ws.centerView, k, d, b.halfView, b.nextHalfView);
+  kx.kmeansElkanInit(ws.data, 0, n, d, ws.centers, k, b.half, ws.labels, b.upper, b.lower);
+  const step = () => {
+    ws.sumView.fill(0);
+    ws.massView.fill(0);
+    kx.kmeansElkanStep(
+      ws.data,
+      0,
+      n,
+      d,
+      ws.centers,
+      k,
+      ws.weights,
+      b.half,
+      b.nextHalf,
+      ws.labels,
+      b.upper,
+      b.lower,
+      ws.sums,
+      ws.mass,
+    );
+  };
+  let strict = false;
+  let converged = false;
+  let iter = 0;
+  while (iter < s.maxIter) {
+    await s.between?.(iter);
+    old.set(ws.labelView);
+    step();
+    const total = ws.moveCenters(b.shiftView, next);
+    // Moving centers loosen the bounds by at most their shifts.
+    kx.kmeansElkanShift(0, n, k, b.shift, ws.labels, b.upper, b.lower);
+    halfDistances(ws.centerView, k, d, b.halfView, b.nextHalfView);
+    iter++;
+    // The first pass is never "unchanged labels": scikit-learn compares it with no labels.
+    if (iter > 1 && sameLabels(ws.labelView, old)) {
+      strict = converged = true;
+      break;
+    }
+    if (total <= s.tol) {
+      converged = true;
+      break;
+    }
+  }
+  if (!strict) step();
+  return ws.result(iter, converged);
+}
+
+/**
+ * Greedy k-means++ (Arthur & Vassilvitskii, with the greedy variant scikit-learn uses): each
+ * new center is the best of 2 + ⌊ln k⌋ candidates drawn with probability ∝ weight × D², the one
+ * that lowers the potential most. Returns k × d centers.
+ */
+export function kmeansPlusPlus(ws: KMeansWorkspace, rng: Random): Float64Array {
+  const { n, d, k, dataView: data } = ws;
+  const w = ws.weightArray;
+  const kx = ws.arena.k;
+  const centers = new Float64Array(k * d);
+  const trials = 2 + Math.floor(Math.log(k));
+  const [closestPtr, candPtr, bestPtr] = ws.seeding();
+  let closestP = closestPtr;
+  let bestP = bestPtr;
+  const first = weightedIndex(rng, n, w);
+  centers.set(data.subarray(first * d, first * d + d), 0);
+  kx.kmeansClosest(ws.data, n, d, ws.data + first * d * 8, 0, ws.weights, closestP);
+  const cumsum = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    const closest = ws.arena.f64(closestP, n);
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      acc += w ? w[i] * closest[i] : closest[i];
+      cumsum[i] = acc;
+    }
+    let bestPot = Number.POSITIVE_INFINITY;
+    let bestId = -1;
+    for (let t = 0; t < trials; t++) {
+      // All rows coincide with the centers so far (potential 0): any row will do.
+      const id = acc > 0 ? searchSorted(cumsum, rng.next() * acc) : rng.int(n);
+      const pot = kx.kmeansClosest(ws.data, n, d, ws.data + id * d * 8, closestP, ws.weights, candPtr);
+      if (pot < bestPot) {
+        bestPot = pot;
+        bestId = id;
+        ws.arena.f64(bestP, n).set(ws.arena.f64(candPtr, n));
+      }
+    }
+    centers.set(data.subarray(bestId * d, bestId * d + d), c * d);
+    // The best candidate's distances become the closest ones.
+    [closestP, bestP] = [bestP, closestP];
+  }
+  return centers;
+}
+
+function weightedIndex(rng: Random, n: number, weights?: Float64Array): number {
+  if (!weights) return rng.int(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i];
+  const target = rng.next() * total;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += weights[i];
+    if (acc > target && weights[i] > 0) return i;
+  }
+  for (let i = n - 1; i >= 0; i--) if (weights[i] > 0) return i;
+  return 0;
+}
+
+/** The first index whose cumulative sum exceeds `x` (clipped to the last index). */
+function searchSorted(cumsum: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = cumsum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cumsum[mid] > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Half the distance between every two centers, and each center's nearest such half distance. */
+function halfDistances(
+  centers: Float64Array,
+  k: number,
+  d: number,
+  half: Float64Array,
+  nextHalf: Float64Array,
+) {
+  nextHalf.fill(Number.POSITIVE_INFINITY);
+  for (let a = 0; a < k; a++) {
+    half[a * k + a] = 0;
+    for (let b = a + 1; b < k; b++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = centers[a * d + t] - centers[b * d + t];
+        s += diff * diff;
+      }
+      const h = Math.sqrt(s) / 2;
+      half[a * k + b] = h;
+      half[b * k + a] = h;
+      if (h < nextHalf[a]) nextHalf[a] = h;
+      if (h < nextHalf[b]) nextHalf[b] = h;
+    }
+  }
+}
