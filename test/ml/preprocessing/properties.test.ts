@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Column } from "../../../src/data/column.js";
 import { Table } from "../../../src/data/table.js";
-import { estimatorFromParts } from "../../../src/ml/catalog.js";
+import { createEstimator, estimatorFromParts } from "../../../src/ml/catalog.js";
 import type { Transformer } from "../../../src/ml/estimator.js";
 import type { FeatureMatrix } from "../../../src/ml/features.js";
 import { decodeModel, encodeModel } from "../../../src/ml/model-file.js";
@@ -141,6 +141,14 @@ describe("transformer invariants (fast-check)", () => {
           expect(loaded.featureNamesOut()).toEqual(names);
           const again = loaded.transform(X);
           expect(rows(again, [...Array(X.nRows).keys()])).toEqual(rows(out, [...Array(X.nRows).keys()]));
+
+          // the spec, through JSON, rebuilds an unfitted twin that fits to the same result
+          const twin = createEstimator(JSON.parse(JSON.stringify(t.toSpec()))) as Transformer;
+          expect(twin.isFitted).toBe(false);
+          await twin.fit(X);
+          expect(rows(twin.transform(X), [...Array(X.nRows).keys()])).toEqual(
+            rows(out, [...Array(X.nRows).keys()]),
+          );
 
           const idx = picks.map((p) => p % X.nRows);
           expect(
