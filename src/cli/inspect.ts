@@ -22,7 +22,7 @@ Options:
       --min-per-class N   a smaller class blocks training (default 10)
   -h, --help              show this help
 
-Exit codes: 0 fit for training (possibly with warnings), 2 findings block training, 1 error.
+Exit codes: 0 fit for training (possibly with warnings), 1 error, 2 bad usage or findings block training.
 `;
 
 async function run(argv: string[], io: CliIo): Promise<number> {

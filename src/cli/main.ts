@@ -2,14 +2,26 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { TrainyardError } from "../data/errors.js";
+import { ConfigError } from "../training/errors.js";
+import { UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { inspectCommand } from "./inspect.js";
+import { modelsCommand } from "./models.js";
 import type { CliIo } from "./output.js";
+import { predictCommand } from "./predict.js";
+import { runsCommand } from "./runs.js";
+import { trainCommand } from "./train.js";
 
 export type { CliIo } from "./output.js";
 
-/** The subcommands; later issues add train, runs, models, predict, serve, worker. */
-const COMMANDS: readonly Command[] = [inspectCommand];
+/** The subcommands; a later issue adds serve and worker. */
+const COMMANDS: readonly Command[] = [
+  inspectCommand,
+  trainCommand,
+  runsCommand,
+  modelsCommand,
+  predictCommand,
+];
 
 /** The package version, read from package.json (two levels up from src/cli and dist/cli). */
 export function version(): string {
@@ -42,15 +54,18 @@ function oneLine(message: string): string {
   return message.replace(/^trainyard:\s*/, "").replace(/\s*\n\s*/g, " ");
 }
 
+/** Exit code for a wrong command line or configuration (as for data unfit for training). */
+export const EXIT_USAGE = 2;
+
 /**
  * Runs `trainyard` with `argv` (the arguments after the program name) and resolves to the
- * exit code: 0 success, 1 error (bad usage, unreadable input), 2 data unfit for training.
+ * exit code: 0 success, 1 error (unreadable input, a failure), 2 bad usage or data unfit for training.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.stderr.write(overallHelp());
-    return 1;
+    return EXIT_USAGE;
   }
   if (name === "--help" || name === "-h" || name === "help") {
     const topic = name === "help" ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
@@ -65,7 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (!command) {
     const known = COMMANDS.map((c) => c.name).join(", ");
     io.stderr.write(`trainyard: unknown command "${name}" (commands: ${known}; see trainyard --help)\n`);
-    return 1;
+    return EXIT_USAGE;
   }
   try {
     return await command.run(rest, io);
@@ -73,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const env = io.env ?? process.env;
     if (e instanceof TrainyardError) {
       io.stderr.write(`trainyard: ${oneLine(e.message)}\n`);
+      if (e instanceof UsageError || e instanceof ConfigError) return EXIT_USAGE;
     } else {
       // An unexpected error is a bug: still one line, the stack only when asked for.
       const message = e instanceof Error ? e.message : String(e);

@@ -9,7 +9,7 @@ import { type CliIo, runCli } from "../../src/cli/main.js";
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 const MAIN = join(ROOT, "src/cli/main.ts");
-const IRIS = "/work/shared/datasets/iris.csv";
+const IRIS = join(ROOT, "examples/reference/iris.csv");
 const ESC = String.fromCharCode(27);
 
 /** The real `trainyard` process (through tsx), with its exit code and both streams. */
@@ -96,17 +96,15 @@ describe("trainyard inspect (real processes)", () => {
     expect(rare.stdout).toMatch(/class "rare" has 3 rows/);
   });
 
-  it("exits 1 with one line on stderr for a missing file, an unknown target, option or task", async () => {
+  it("exits 1 for a missing file or target and 2 for bad usage, with one line on stderr", async () => {
     const [missing, target, option, task] = await Promise.all([
       trainyard("inspect", join(dir, "nope.csv")),
       trainyard("inspect", IRIS, "--target", "species"),
       trainyard("inspect", IRIS, "--colour"),
       trainyard("inspect", IRIS, "--target", "target", "--task", "clustering"),
     ]);
-    for (const r of [missing, target, option, task]) {
-      expect(r.code).toBe(1);
-      expect(r.stdout).toBe("");
-    }
+    for (const r of [missing, target, option, task]) expect(r.stdout).toBe("");
+    expect([missing.code, target.code, option.code, task.code]).toEqual([1, 1, 2, 2]);
     expectOneLineError(missing.stderr, /nope\.csv/);
     expectOneLineError(target.stderr, /"species".*columns: .*target/);
     expectOneLineError(option.stderr, /unknown option --colour/);
@@ -140,26 +138,26 @@ describe("runCli", () => {
 
   it("refuses no command and an unknown command", async () => {
     const none = await run([]);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/Usage/);
     const unknown = await run(["trian"]);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expectOneLineError(unknown.stderr, /unknown command "trian"/);
   });
 
   it.each([
-    [["inspect"], /needs a FILE/],
-    [["inspect", "a.csv", "b.csv"], /one FILE, got 2/],
-    [["inspect", IRIS, "--task", "binary"], /--task needs --target/],
-    [["inspect", IRIS, "--target"], /option --target needs a value/],
-    [["inspect", IRIS, "--json=yes"], /option --json takes no value/],
-    [["inspect", IRIS, "--min-rows", "ten"], /--min-rows must be a whole number/],
-    [["inspect", IRIS, "--target", "target", "--task", "binary"], /binary classification needs 2 classes/],
-    [["inspect", IRIS, "--target", "target", "--task", "regression"], /regression needs a numeric target/],
-  ])("usage and data errors exit 1: %j", async (args, message) => {
+    [["inspect"], /needs a FILE/, 2],
+    [["inspect", "a.csv", "b.csv"], /one FILE, got 2/, 2],
+    [["inspect", IRIS, "--task", "binary"], /--task needs --target/, 2],
+    [["inspect", IRIS, "--target"], /option --target needs a value/, 2],
+    [["inspect", IRIS, "--json=yes"], /option --json takes no value/, 2],
+    [["inspect", IRIS, "--min-rows", "ten"], /--min-rows must be a whole number/, 2],
+    [["inspect", IRIS, "--target", "target", "--task", "binary"], /binary classification needs 2 classes/, 1],
+    [["inspect", IRIS, "--target", "target", "--task", "regression"], /regression needs a numeric target/, 1],
+  ])("usage errors exit 2, data errors 1: %j", async (args, message, code) => {
     const r = await run(args as string[]);
-    expect(r.code).toBe(1);
-    expectOneLineError(r.stderr, message);
+    expect(r.code).toBe(code);
+    expectOneLineError(r.stderr, message as RegExp);
   });
 
   it("exits 1 for a directory", async () => {

@@ -1,0 +1,2 @@
+export * from "./model-loader.js";
+export * from "./predict.js";
