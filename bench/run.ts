@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ main: (args: readonly string[]) =>
   metrics: () => import("./metrics/run.js"),
   linear: () => import("./linear/run.js"),
   mlp: () => import("./mlp/run.js"),
+  selection: () => import("./selection/run.js"),
 };
 
 const [name, ...rest] = process.argv.slice(2);
