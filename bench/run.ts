@@ -5,9 +5,11 @@ const benches: Record<string, () => Promise<{ main: (args: readonly string[]) =>
   kmeans: () => import("./kmeans/run.js"),
   trees: () => import("./trees/run.js"),
   metrics: () => import("./metrics/run.js"),
+  preprocessing: () => import("./preprocessing/run.js"),
   linear: () => import("./linear/run.js"),
   mlp: () => import("./mlp/run.js"),
   selection: () => import("./selection/run.js"),
+  "train-cli": () => import("./train-cli/run.js"),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -6,4 +6,5 @@ export * from "./evaluate.js";
 export * from "./logger.js";
 export * from "./model-output.js";
 export * from "./model-trainer.js";
+export * from "./suggest.js";
 export * from "./trainer.js";
