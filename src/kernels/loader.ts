@@ -63,6 +63,15 @@ export interface KernelExports {
     weights: number,
     out: number,
   ): number;
+  kmeansInertia(
+    data: number,
+    start: number,
+    end: number,
+    d: number,
+    centers: number,
+    labels: number,
+    weights: number,
+  ): number;
   /** Dense product C (+)= A·B over f64 (src/kernels/assembly/matmul.ts); `accumulate` 0 or 1. */
   gemm(
     m: number,

@@ -3,4 +3,11 @@
 export { columnStats } from "./column-stats";
 export { treeHist, treePartition } from "./tree-hist";
 export { activate, activateBackward, colSums, fillRows, gemm } from "./matmul";
-export { kmeansAssign, kmeansClosest, kmeansElkanInit, kmeansElkanShift, kmeansElkanStep } from "./kmeans";
+export {
+  kmeansAssign,
+  kmeansClosest,
+  kmeansElkanInit,
+  kmeansElkanShift,
+  kmeansElkanStep,
+  kmeansInertia,
+} from "./kmeans";

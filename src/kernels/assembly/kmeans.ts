@@ -233,3 +233,23 @@ export function kmeansClosest(
   }
   return pot;
 }
+
+// Σ w·‖x_i − c_label(i)‖² over rows [start, end) (labels as given, not recomputed).
+export function kmeansInertia(
+  data: usize,
+  start: i32,
+  end: i32,
+  d: i32,
+  centers: usize,
+  labels: usize,
+  weights: usize,
+): f64 {
+  const rowBytes = (<usize>d) << 3;
+  let s: f64 = 0;
+  for (let i = start; i < end; i++) {
+    const c = <usize>load<i32>(labels + ((<usize>i) << 2));
+    const v = sqDist(data + (<usize>i) * rowBytes, centers + c * rowBytes, d);
+    s += weights != 0 ? load<f64>(weights + ((<usize>i) << 3)) * v : v;
+  }
+  return s;
+}

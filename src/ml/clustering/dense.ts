@@ -11,30 +11,82 @@ export interface DenseRows {
   readonly spec: FeatureSpec[];
 }
 
+/** The input's features as finite numeric columns (numeric features are not copied). */
+export interface NumericColumns {
+  readonly columns: readonly Float64Array[];
+  readonly nRows: number;
+  readonly names: readonly string[];
+  readonly spec: FeatureSpec[];
+}
+
 /**
- * The input as dense numeric rows. A categorical feature, a missing value or an infinity is an
- * InputError naming the feature: clustering is distance-based, so encoding, imputing and scaling
- * are the user's choices (a pipeline), never silent ones here.
+ * The input's features as numeric columns. A categorical feature, a missing value or an
+ * infinity is an InputError naming the feature: clustering is distance-based, so encoding,
+ * imputing and scaling are the user's choices (a pipeline), never silent ones here.
  */
-export function denseRows(X: Features, spec?: readonly FeatureSpec[]): DenseRows {
+export function numericColumns(X: Features, spec?: readonly FeatureSpec[]): NumericColumns {
   const fm = FeatureMatrix.from(X, spec);
-  const { nRows, nCols } = fm;
-  const data = new Float64Array(nRows * nCols);
-  for (let j = 0; j < nCols; j++) {
+  const columns = fm.features.map((_, j) => {
     const col = fm.numericColumn(j);
-    for (let i = 0; i < nRows; i++) {
+    for (let i = 0; i < col.length; i++) {
       const v = col[i];
-      if (!Number.isFinite(v)) {
+      if (v - v !== 0) {
         const what = Number.isNaN(v) ? "a missing value" : "an infinite value";
         throw new InputError(
           `feature "${fm.names[j]}" has ${what} at row ${i}; clustering needs finite numbers (impute or drop it first)`,
           fm.names[j],
         );
       }
-      data[i * nCols + j] = v;
+    }
+    return col;
+  });
+  return { columns, nRows: fm.nRows, names: fm.names, spec: fm.spec() };
+}
+
+/** Columns written row-major into `out` (nRows × nCols; a new array by default). */
+export function toRowMajor(
+  c: NumericColumns,
+  out: Float64Array<ArrayBufferLike> = new Float64Array(c.nRows * c.columns.length),
+): Float64Array<ArrayBufferLike> {
+  const d = c.columns.length;
+  const n = c.nRows;
+  // Blocks of rows keep the destination in cache while each column is read sequentially.
+  const B = 1024;
+  for (let start = 0; start < n; start += B) {
+    const end = Math.min(n, start + B);
+    for (let j = 0; j < d; j++) {
+      const col = c.columns[j];
+      for (let i = start; i < end; i++) out[i * d + j] = col[i];
     }
   }
-  return { data, nRows, nCols, names: fm.names, spec: fm.spec() };
+  return out;
+}
+
+/** The input as dense numeric rows (see `numericColumns` for what is refused). */
+export function denseRows(X: Features, spec?: readonly FeatureSpec[]): DenseRows {
+  const c = numericColumns(X, spec);
+  const data = new Float64Array(c.nRows * c.columns.length);
+  toRowMajor(c, data);
+  return { data, nRows: c.nRows, nCols: c.columns.length, names: c.names, spec: c.spec };
+}
+
+/** The mean over columns of each column's variance (scikit-learn's scale for `tol`). */
+export function meanColumnVariance(c: NumericColumns): number {
+  const n = c.nRows;
+  if (n === 0 || c.columns.length === 0) return 0;
+  let total = 0;
+  for (const col of c.columns) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += col[i];
+    mean /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const diff = col[i] - mean;
+      v += diff * diff;
+    }
+    total += v / n;
+  }
+  return total / c.columns.length;
 }
 
 /** Labels as an Int32Array of length n, checked. */

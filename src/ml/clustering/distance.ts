@@ -69,25 +69,3 @@ export function inertiaOf(
   }
   return s;
 }
-
-/** The mean over columns of each column's variance (scikit-learn's scale for `tol`). Row order, two passes. */
-export function meanVariance(data: Float64Array, n: number, d: number): number {
-  if (n === 0 || d === 0) return 0;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let t = 0; t < d; t++) mean[t] += data[o + t];
-  }
-  for (let t = 0; t < d; t++) mean[t] /= n;
-  const sq = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let t = 0; t < d; t++) {
-      const diff = data[o + t] - mean[t];
-      sq[t] += diff * diff;
-    }
-  }
-  let total = 0;
-  for (let t = 0; t < d; t++) total += sq[t] / n;
-  return total / d;
-}

@@ -2,8 +2,8 @@ import type { Clusterer, FitOptions, ModelParts } from "../estimator.js";
 import type { Features } from "../features.js";
 import { choice, custom, int, num, oneOf, type ParamsOf, resolveParams } from "../params.js";
 import { CentroidClusterer } from "./centroid.js";
-import { checkWeights, denseRows } from "./dense.js";
-import { fitKMeansRows, type KMeansInit } from "./run.js";
+import { checkWeights, numericColumns } from "./dense.js";
+import { fitKMeans, type KMeansInit } from "./run.js";
 
 const KIND = "kmeans";
 
@@ -58,13 +58,13 @@ export class KMeans extends CentroidClusterer<KMeansParams> implements Clusterer
   }
 
   async fit(X: Features, options: FitOptions = {}): Promise<this> {
-    const rows = denseRows(X);
-    const weights = checkWeights(options.sampleWeight, rows.nRows);
-    const result = await fitKMeansRows("KMeans", rows, this.params, weights, options);
+    const cols = numericColumns(X);
+    const weights = checkWeights(options.sampleWeight, cols.nRows);
+    const result = await fitKMeans("KMeans", cols, this.params, weights, options);
     this.inertia = result.inertia;
     this.nIter = result.nIter;
     this.warnings = result.warnings;
-    this.setFitted(rows.spec, result.centers, result.labels);
+    this.setFitted(cols.spec, result.centers, result.labels);
     return this;
   }
 

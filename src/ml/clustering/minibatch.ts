@@ -4,8 +4,8 @@ import { type Clusterer, type FitOptions, type ModelParts, throwIfAborted } from
 import type { Features } from "../features.js";
 import { choice, int, nullable, num, oneOf, type ParamsOf, resolveParams } from "../params.js";
 import { CentroidClusterer } from "./centroid.js";
-import { checkWeights, denseRows } from "./dense.js";
-import { assignNearest, meanVariance } from "./distance.js";
+import { checkWeights, meanColumnVariance, numericColumns, toRowMajor } from "./dense.js";
+import { assignNearest } from "./distance.js";
 import { randomRows } from "./init.js";
 import { centersParam } from "./kmeans.js";
 import { explicitCenters } from "./run.js";
@@ -55,8 +55,10 @@ export class MiniBatchKMeans
   }
 
   async fit(X: Features, options: FitOptions = {}): Promise<this> {
-    const rows = denseRows(X);
-    const { data, nRows: n, nCols: d } = rows;
+    const cols = numericColumns(X);
+    const n = cols.nRows;
+    const d = cols.columns.length;
+    const data = toRowMajor(cols);
     const w = checkWeights(options.sampleWeight, n);
     const p = this.params;
     const k = p.nClusters;
@@ -90,7 +92,7 @@ export class MiniBatchKMeans
     if (!centers) throw new Error("unreachable: no initialization");
 
     // Mini-batch steps.
-    const tol = p.tol > 0 ? p.tol * meanVariance(data, n, d) : 0;
+    const tol = p.tol > 0 ? p.tol * meanColumnVariance(cols) : 0;
     const steps = Math.max(1, Math.floor((p.maxIter * n) / batch));
     const counts = new Float64Array(k);
     const idx = new Int32Array(batch);
@@ -177,7 +179,7 @@ export class MiniBatchKMeans
     const used = new Set(labels).size;
     if (used < k) warnings.push(`only ${used} distinct clusters found for nClusters=${k}`);
     this.warnings = warnings;
-    this.setFitted(rows.spec, centers, labels);
+    this.setFitted(cols.spec, centers, labels);
     return this;
   }
 

@@ -1,8 +1,7 @@
 import { Random } from "../../data/random.js";
 import { ParameterError } from "../errors.js";
 import { type FitOptions, throwIfAborted } from "../estimator.js";
-import type { DenseRows } from "./dense.js";
-import { meanVariance } from "./distance.js";
+import { meanColumnVariance, type NumericColumns } from "./dense.js";
 import { randomRows } from "./init.js";
 import { elkan, KMeansWorkspace, kmeansPlusPlus, lloyd, type RunResult } from "./wasm.js";
 
@@ -38,17 +37,18 @@ export function explicitCenters(owner: string, init: number[][], k: number, d: n
 }
 
 /**
- * k-means on dense rows: `nInit` runs from seeded starts (each its own k-means++ or random draw
+ * k-means on numeric columns: `nInit` runs from seeded starts (each its own k-means++ or random draw
  * from one Random), the run of least inertia kept (the first on a tie).
  */
-export async function fitKMeansRows(
+export async function fitKMeans(
   owner: string,
-  rows: DenseRows,
+  cols: NumericColumns,
   p: KMeansRunParams,
   weights: Float64Array | undefined,
   options: FitOptions = {},
 ): Promise<KMeansFit> {
-  const { data, nRows: n, nCols: d } = rows;
+  const n = cols.nRows;
+  const d = cols.columns.length;
   const k = p.nClusters;
   if (k > n) throw new ParameterError(`${owner}.nClusters`, `at most the number of rows (${n})`, k);
   const warnings: string[] = [];
@@ -56,17 +56,17 @@ export async function fitKMeansRows(
     warnings.push(`explicit initial centers given: nInit=${p.nInit} ignored, one run made`);
   }
   const runs = runsOf(p);
-  const tol = p.tol * meanVariance(data, n, d);
+  const tol = p.tol * meanColumnVariance(cols);
   const rng = new Random(p.randomState);
   const { signal, onProgress } = options;
-  const ws = new KMeansWorkspace(data, n, d, k, weights);
+  const ws = new KMeansWorkspace(cols, n, d, k, weights);
   let best: RunResult | undefined;
   for (let r = 0; r < runs; r++) {
     throwIfAborted(signal);
     const init = Array.isArray(p.init)
       ? explicitCenters(owner, p.init, k, d)
       : p.init === "random"
-        ? randomRows(data, n, d, k, rng, weights)
+        ? randomRows(ws.dataView, n, d, k, rng, weights)
         : kmeansPlusPlus(ws, rng);
     const between =
       signal || onProgress

@@ -2,9 +2,9 @@ import { ParameterError } from "../errors.js";
 import type { FitOptions } from "../estimator.js";
 import type { Features } from "../features.js";
 import { resolveParams } from "../params.js";
-import { checkWeights, denseRows } from "./dense.js";
+import { checkWeights, numericColumns, toRowMajor } from "./dense.js";
 import { KMEANS_PARAMS, type KMeansParams } from "./kmeans.js";
-import { fitKMeansRows } from "./run.js";
+import { fitKMeans } from "./run.js";
 import { silhouetteScoreRows } from "./scores.js";
 
 export interface SweepOptions extends FitOptions {
@@ -43,7 +43,14 @@ export interface SweepResult {
  * both axes scaled to [0, 1].
  */
 export async function sweepK(X: Features, options: SweepOptions = {}): Promise<SweepResult> {
-  const rows = denseRows(X);
+  const cols = numericColumns(X);
+  const rows = {
+    data: toRowMajor(cols),
+    nRows: cols.nRows,
+    nCols: cols.columns.length,
+    names: cols.names,
+    spec: cols.spec,
+  };
   const weights = checkWeights(options.sampleWeight, rows.nRows);
   const kValues = [...(options.kValues ?? [2, 3, 4, 5, 6, 7, 8, 9, 10].filter((k) => k < rows.nRows))].sort(
     (a, b) => a - b,
@@ -60,7 +67,7 @@ export async function sweepK(X: Features, options: SweepOptions = {}): Promise<S
   const tolerance = options.silhouetteTolerance ?? 0.02;
   const points: SweepPoint[] = [];
   for (const k of kValues) {
-    const fit = await fitKMeansRows("sweepK", rows, { ...params, nClusters: k }, weights, {
+    const fit = await fitKMeans("sweepK", cols, { ...params, nClusters: k }, weights, {
       signal: options.signal,
     });
     const distinct = new Set(fit.labels).size;

@@ -1,6 +1,6 @@
 import type { Random } from "../../data/random.js";
 import { Arena } from "../trees/arena.js";
-import { inertiaOf } from "./distance.js";
+import { type NumericColumns, toRowMajor } from "./dense.js";
 import { averageCenters, relocateEmpty, sameLabels } from "./step.js";
 
 /**
@@ -10,6 +10,13 @@ import { averageCenters, relocateEmpty, sameLabels } from "./step.js";
  * clusters) here. Lloyd and Elkan follow scikit-learn's iterations and stopping rules, so the
  * same start gives the same result.
  */
+/**
+ * Rows per kernel call. Many short calls rather than one long one let V8 move the kernels from
+ * its baseline WebAssembly compiler to the optimizing one early in a fit (a running call never
+ * switches), and leave room for splitting the rows over threads.
+ */
+const BLOCK = 8192;
+
 export class KMeansWorkspace {
   readonly arena: Arena;
   readonly data: number;
@@ -26,8 +33,9 @@ export class KMeansWorkspace {
   private elkanBuffers: ElkanBuffers | undefined;
   private seedBuffers: [number, number, number] | undefined;
 
+  /** Rows from row-major `data` (n × d) or from numeric columns, copied into the workspace. */
   constructor(
-    data: Float64Array,
+    data: Float64Array | NumericColumns,
     readonly n: number,
     readonly d: number,
     readonly k: number,
@@ -36,7 +44,8 @@ export class KMeansWorkspace {
     this.arena = new Arena(n * d * 8 + n * 12 + 2 * k * d * 8 + 65_536);
     this.data = this.arena.alloc(n * d * 8);
     this.dataView = this.arena.f64(this.data, n * d);
-    this.dataView.set(data.subarray(0, n * d));
+    if (data instanceof Float64Array) this.dataView.set(data.subarray(0, n * d));
+    else toRowMajor(data, this.dataView);
     this.weights = weightArray ? this.arena.alloc(n * 8) : 0;
     if (weightArray) this.arena.f64(this.weights, n).set(weightArray);
     this.labels = this.arena.alloc(n * 4);
@@ -54,19 +63,25 @@ export class KMeansWorkspace {
     this.sumView.fill(0);
     this.massView.fill(0);
     const { n, d, k } = this;
-    return this.arena.k.kmeansAssign(
-      this.data,
-      0,
-      n,
-      d,
-      this.centers,
-      k,
-      this.weights,
-      this.labels,
-      sums ? this.sums : 0,
-      this.mass,
-      0,
-    );
+    const kx = this.arena.k;
+    let inertia = 0;
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      inertia += kx.kmeansAssign(
+        this.data,
+        start,
+        end,
+        d,
+        this.centers,
+        k,
+        this.weights,
+        this.labels,
+        sums ? this.sums : 0,
+        this.mass,
+        0,
+      );
+    }
+    return inertia;
   }
 
   /** Sums → new centers (written in place), empty clusters relocated; returns Σ squared shifts. */
@@ -81,10 +96,23 @@ export class KMeansWorkspace {
 
   result(nIter: number, converged: boolean): RunResult {
     const { n, d } = this;
+    let inertia = 0;
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      inertia += this.arena.k.kmeansInertia(
+        this.data,
+        start,
+        end,
+        d,
+        this.centers,
+        this.labels,
+        this.weights,
+      );
+    }
     return {
       centers: Float64Array.from(this.centerView),
       labels: Int32Array.from(this.labelView),
-      inertia: inertiaOf(this.dataView, n, d, this.centerView, this.labelView, this.weightArray),
+      inertia,
       nIter,
       converged,
     };
@@ -198,26 +226,42 @@ export async function elkan(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
   const old = new Int32Array(n);
   ws.centerView.set(init);
   halfDistances(ws.centerView, k, d, b.halfView, b.nextHalfView);
-  kx.kmeansElkanInit(ws.data, 0, n, d, ws.centers, k, b.half, ws.labels, b.upper, b.lower);
-  const step = () => {
-    ws.sumView.fill(0);
-    ws.massView.fill(0);
-    kx.kmeansElkanStep(
+  for (let start = 0; start < n; start += BLOCK) {
+    kx.kmeansElkanInit(
       ws.data,
-      0,
-      n,
+      start,
+      Math.min(n, start + BLOCK),
       d,
       ws.centers,
       k,
-      ws.weights,
       b.half,
-      b.nextHalf,
       ws.labels,
       b.upper,
       b.lower,
-      ws.sums,
-      ws.mass,
     );
+  }
+  const step = () => {
+    ws.sumView.fill(0);
+    ws.massView.fill(0);
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      kx.kmeansElkanStep(
+        ws.data,
+        start,
+        end,
+        d,
+        ws.centers,
+        k,
+        ws.weights,
+        b.half,
+        b.nextHalf,
+        ws.labels,
+        b.upper,
+        b.lower,
+        ws.sums,
+        ws.mass,
+      );
+    }
   };
   let strict = false;
   let converged = false;
@@ -228,7 +272,9 @@ export async function elkan(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
     step();
     const total = ws.moveCenters(b.shiftView, next);
     // Moving centers loosen the bounds by at most their shifts.
-    kx.kmeansElkanShift(0, n, k, b.shift, ws.labels, b.upper, b.lower);
+    for (let start = 0; start < n; start += BLOCK) {
+      kx.kmeansElkanShift(start, Math.min(n, start + BLOCK), k, b.shift, ws.labels, b.upper, b.lower);
+    }
     halfDistances(ws.centerView, k, d, b.halfView, b.nextHalfView);
     iter++;
     // The first pass is never "unchanged labels": scikit-learn compares it with no labels.
