@@ -2,6 +2,7 @@ import { InputError, ParameterError } from "../errors.js";
 import type { Label } from "../target.js";
 import { confusionCounts, confusionMatrix } from "./confusion.js";
 import { checkSameLength, checkWeights, encodePair, totalWeight, type WeightOptions } from "./inputs.js";
+import { prfs, sum } from "./prf-counts.js";
 
 /** What a ratio with a zero denominator becomes; "warn" behaves as 0 (scikit-learn's default). */
 export type ZeroDivision = "warn" | 0 | 1;
@@ -29,12 +30,6 @@ export interface PrecisionRecallF1Support<T> {
   f1: T;
   /** Weighted count of true rows per label; null when averaged (as scikit-learn returns None). */
   support: T extends number ? null : number[];
-}
-
-function checkZeroDivision(z: unknown): ZeroDivision {
-  if (z === undefined) return "warn";
-  if (z === "warn" || z === 0 || z === 1) return z;
-  throw new ParameterError("zeroDivision", `"warn", 0 or 1`, z);
 }
 
 /** Share of rows predicted correctly (scikit-learn's accuracy_score, normalized). */
@@ -82,131 +77,6 @@ export function balancedAccuracy(
     score = (score - chance) / (1 - chance);
   }
   return score;
-}
-
-interface SetCounts {
-  tp: Float64Array;
-  pred: Float64Array;
-  truth: Float64Array;
-  labels: Label[];
-}
-
-/** True positives, predicted and true totals per reported label (scikit-learn's multilabel_confusion_matrix). */
-function setCounts(
-  yTrue: ArrayLike<Label>,
-  yPred: ArrayLike<Label>,
-  average: Average | null,
-  options: SetOptions,
-): SetCounts {
-  const enc0 = encodePair(yTrue, yPred, options.labels);
-  let enc = enc0;
-  if (average === "binary") {
-    const posLabel = options.posLabel ?? 1;
-    if (enc0.present.length > 2) {
-      throw new ParameterError(
-        "average",
-        `one of "macro", "micro", "weighted" or null: the target is multiclass (${enc0.present.length} labels)`,
-        "binary",
-      );
-    }
-    if (!enc0.present.includes(posLabel) && enc0.present.length === 2) {
-      throw new ParameterError("posLabel", `one of the labels ${JSON.stringify(enc0.present)}`, posLabel);
-    }
-    enc = encodePair(yTrue, yPred, [posLabel]);
-  }
-  const n = enc.t.length;
-  const w = checkWeights(options.sampleWeight, n);
-  const m = enc.all.length;
-  const tp = new Float64Array(m);
-  const pred = new Float64Array(m);
-  const truth = new Float64Array(m);
-  const { t, p } = enc;
-  for (let i = 0; i < n; i++) {
-    const wi = w === undefined ? 1 : w[i];
-    truth[t[i]] += wi;
-    pred[p[i]] += wi;
-    if (t[i] === p[i]) tp[t[i]] += wi;
-  }
-  const k = enc.nAsked;
-  return {
-    tp: tp.slice(0, k),
-    pred: pred.slice(0, k),
-    truth: truth.slice(0, k),
-    labels: enc.all.slice(0, k),
-  };
-}
-
-function divide(num: Float64Array, den: Float64Array, zero: ZeroDivision): Float64Array {
-  const out = new Float64Array(num.length);
-  for (let i = 0; i < num.length; i++) out[i] = den[i] === 0 ? (zero === 1 ? 1 : 0) : num[i] / den[i];
-  return out;
-}
-
-function sum(a: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return s;
-}
-
-function mean(a: Float64Array, weights?: Float64Array): number {
-  if (weights === undefined) return sum(a) / a.length;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * weights[i];
-  return s / sum(weights);
-}
-
-interface PRFS {
-  precision: Float64Array | number;
-  recall: Float64Array | number;
-  f: Float64Array | number;
-  support: Float64Array | null;
-  labels: Label[];
-}
-
-function prfs(
-  yTrue: ArrayLike<Label>,
-  yPred: ArrayLike<Label>,
-  beta: number,
-  average: Average | null,
-  options: SetOptions,
-): PRFS {
-  if (!(beta >= 0)) throw new ParameterError("beta", "a number >= 0", beta);
-  if (average !== null && !["binary", "macro", "micro", "weighted"].includes(average)) {
-    throw new ParameterError("average", `"binary", "macro", "micro", "weighted" or null`, average);
-  }
-  const zero = checkZeroDivision(options.zeroDivision);
-  let { tp, pred, truth, labels } = setCounts(yTrue, yPred, average, options);
-  if (average === "micro") {
-    tp = Float64Array.of(sum(tp));
-    pred = Float64Array.of(sum(pred));
-    truth = Float64Array.of(sum(truth));
-  }
-  const precision = divide(tp, pred, zero);
-  const recall = divide(tp, truth, zero);
-  const f = new Float64Array(tp.length);
-  const beta2 = beta * beta;
-  for (let i = 0; i < f.length; i++) {
-    if (beta === Number.POSITIVE_INFINITY) f[i] = recall[i];
-    else {
-      const den = beta2 * precision[i] + recall[i];
-      f[i] = ((1 + beta2) * precision[i] * recall[i]) / (den === 0 ? 1 : den);
-    }
-  }
-  if (average === null) return { precision, recall, f, support: truth, labels };
-  if (average === "weighted" && sum(truth) === 0) {
-    // No true rows for any reported label: scikit-learn's special case.
-    const z = zero === 1 ? 1 : 0;
-    if (sum(pred) === 0) return { precision: z, recall: z, f: z, support: null, labels };
-    return { precision: 0, recall: z, f: 0, support: null, labels };
-  }
-  const weights = average === "weighted" ? truth : undefined;
-  return {
-    precision: mean(precision, weights),
-    recall: mean(recall, weights),
-    f: mean(f, weights),
-    support: null,
-    labels,
-  };
 }
 
 /** Precision, recall, F-beta and support per label or averaged (scikit-learn's precision_recall_fscore_support). */

@@ -1,11 +1,8 @@
 import { ParameterError } from "../errors.js";
 import type { Label } from "../target.js";
-import {
-  type PrecisionRecallF1Support,
-  precisionRecallF1Support,
-  type ZeroDivision,
-} from "./classification.js";
-import { encodePair, uniqueLabels, type WeightOptions } from "./inputs.js";
+import type { ZeroDivision } from "./classification.js";
+import type { WeightOptions } from "./inputs.js";
+import { checkZeroDivision, fromCounts, type PRFS, setCounts } from "./prf-counts.js";
 
 export interface ClassMetrics {
   label: Label;
@@ -33,19 +30,22 @@ export function perClassMetrics(
   yPred: ArrayLike<Label>,
   options: ReportOptions = {},
 ): ClassMetrics[] {
-  const labels = options.labels ?? uniqueLabels(yTrue, yPred);
-  const r = precisionRecallF1Support(yTrue, yPred, { ...options, labels, average: null });
-  return rowsOf(labels, r);
+  const zero = checkZeroDivision(options.zeroDivision);
+  return rowsOf(fromCounts(setCounts(yTrue, yPred, null, options), 1, null, zero));
 }
 
-function rowsOf(labels: readonly Label[], r: PrecisionRecallF1Support<number[]>): ClassMetrics[] {
-  return labels.map((label, k) => ({
+function rowsOf(r: PRFS): ClassMetrics[] {
+  const p = r.precision as Float64Array;
+  const rc = r.recall as Float64Array;
+  const f = r.f as Float64Array;
+  const s = r.support as Float64Array;
+  return r.labels.map((label, k) => ({
     label,
-    precision: r.precision[k],
-    recall: r.recall[k],
-    f1: r.f1[k],
-    support: r.support[k],
-    accuracy: r.support[k] === 0 ? null : r.recall[k],
+    precision: p[k],
+    recall: rc[k],
+    f1: f[k],
+    support: s[k],
+    accuracy: s[k] === 0 ? null : rc[k],
   }));
 }
 
@@ -84,8 +84,13 @@ export function classificationReport(
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     throw new ParameterError("digits", "an integer in [0, 20]", digits);
   }
-  const present = encodePair(yTrue, yPred).present;
-  const labels = options.labels ?? present;
+  const zero = checkZeroDivision(options.zeroDivision);
+  // One pass over the rows; the per-class rows and all three averages come from its counts.
+  const counts = setCounts(yTrue, yPred, null, {
+    labels: options.labels,
+    sampleWeight: options.sampleWeight,
+  });
+  const { labels, present } = counts;
   const names = options.targetNames ?? labels.map(String);
   if (names.length !== labels.length) {
     throw new ParameterError("targetNames", `${labels.length} names, one per label`, names.length);
@@ -94,14 +99,17 @@ export function classificationReport(
   const presentSet = new Set(present);
   const microIsAccuracy =
     !given || (new Set(labels).size === presentSet.size && labels.every((l) => presentSet.has(l)));
-  const base = { sampleWeight: options.sampleWeight, zeroDivision: options.zeroDivision, labels };
-  const perClass = precisionRecallF1Support(yTrue, yPred, { ...base, average: null });
-  const classes = rowsOf(labels, perClass);
+  const classes = rowsOf(fromCounts(counts, 1, null, zero));
   let total = 0;
-  for (const s of perClass.support) total += s;
+  for (const c of classes) total += c.support;
   const avg = (average: "micro" | "macro" | "weighted"): AverageRow => {
-    const r = precisionRecallF1Support(yTrue, yPred, { ...base, average });
-    return { precision: r.precision, recall: r.recall, f1: r.f1, support: total };
+    const r = fromCounts(counts, 1, average, zero);
+    return {
+      precision: r.precision as number,
+      recall: r.recall as number,
+      f1: r.f as number,
+      support: total,
+    };
   };
   const micro = avg("micro");
   const macroAvg = avg("macro");

@@ -1,6 +1,6 @@
 import { TrainyardError } from "../../data/errors.js";
 import type { Label } from "../target.js";
-import { accuracy, balancedAccuracy, precisionRecallF1Support, type ZeroDivision } from "./classification.js";
+import { accuracy, balancedAccuracy, type ZeroDivision } from "./classification.js";
 import { type ConfusionMatrix, confusionMatrix } from "./confusion.js";
 import { encodePair, type WeightOptions } from "./inputs.js";
 import { logLoss } from "./probabilistic.js";
@@ -62,9 +62,8 @@ export function classificationMetrics(
   // The model's classes first, then any label only the test set has, so nothing is dropped.
   const labels = encodePair(yTrue, yPred, classes).all;
   const base = { sampleWeight, zeroDivision, labels };
-  const macro = precisionRecallF1Support(yTrue, yPred, { ...base, average: "macro" });
-  const weighted = precisionRecallF1Support(yTrue, yPred, { ...base, average: "weighted" });
   const report = classificationReport(yTrue, yPred, base);
+  const { macroAvg: macro, weightedAvg: weighted } = report;
   const scoreOptions = { classes, sampleWeight };
   return {
     accuracy: accuracy(yTrue, yPred, { sampleWeight }),
