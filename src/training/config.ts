@@ -88,6 +88,9 @@ export const TrainingConfigSchema = Type.Object(
     resources: Type.Object(
       {
         threads: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+        memoryMb: Type.Optional(
+          Type.Integer({ minimum: 1, description: "Refuse a dataset that would need more memory than this" }),
+        ),
         timeoutSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
       },
       { additionalProperties: false, default: {} },

@@ -42,7 +42,11 @@ const NUMERIC_TYPES = new Set(["numeric", "integer", "boolean"]);
  * must not block training (a DataQualityError carries it otherwise).
  */
 export async function loadTrainingData(path: string, config: TrainingConfig): Promise<TrainingData> {
-  const [raw, fingerprint] = await Promise.all([readTable(path), fileSha256(path)]);
+  const memoryMb = config.resources.memoryMb;
+  const [raw, fingerprint] = await Promise.all([
+    readTable(path, memoryMb === undefined ? {} : { maxMemoryBytes: memoryMb * 1024 * 1024 }),
+    fileSha256(path),
+  ]);
   const { target } = config;
   if (!raw.has(target)) {
     throw new DataLoadError(`target column "${target}" not found (columns: ${raw.names.join(", ")})`, {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -129,6 +129,20 @@ describe("Trainer", () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(DataQualityError);
     expect((err as DataQualityError).report.verdict).toBe("unfit");
+  });
+
+  it("a dataset larger than resources.memoryMb is refused before it is read whole", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trainyard-mem-"));
+    const path = join(dir, "big.csv");
+    const lines = ["a,b,c,y"];
+    for (let i = 0; i < 200_000; i++) lines.push(`${i},${i * 0.5},${i % 7},${i % 2}`);
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    const err = await new Trainer()
+      .run({ dataset: { path }, target: "y", resources: { memoryMb: 1 } })
+      .catch((e) => e);
+    rmSync(dir, { recursive: true, force: true });
+    expect(String(err)).toMatch(/big\.csv/);
+    expect(String(err)).toMatch(/memory/i);
   });
 
   it("cancellation stops the training", async () => {
