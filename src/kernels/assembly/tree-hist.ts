@@ -53,32 +53,58 @@ export function treeHist(
   }
 }
 
-// Stable partition of rows[start, end) by the bin of feature `feat`: rows whose bin has
-// goLeft[bin] != 0 keep their order at the front, the others at the back (through `tmp`).
-// Returns the number of rows that go left.
-export function treePartition(
-  bins: usize,
-  nFeat: i32,
-  rows: usize,
-  start: i32,
-  end: i32,
-  feat: i32,
-  goLeft: usize,
-  tmp: usize,
-): i32 {
+// Stable partition of rows[start, end) by one feature's column of bins (`col`, one byte per
+// row): rows whose bin has goLeft[bin] != 0 keep their order at the front, the others at the
+// back (through `tmp`). Returns the number of rows that go left.
+export function treePartition(col: usize, rows: usize, start: i32, end: i32, goLeft: usize, tmp: usize): i32 {
   let nl = start;
   let nr: usize = 0;
   for (let i = start; i < end; i++) {
     const r = load<u32>(rows + ((<usize>i) << 2));
-    const b = <usize>load<u8>(<usize>r * <usize>nFeat + bins + <usize>feat);
-    if (load<u8>(goLeft + b) !== 0) {
-      store<u32>(rows + ((<usize>nl) << 2), r);
-      nl++;
-    } else {
-      store<u32>(tmp + (nr << 2), r);
-      nr++;
-    }
+    const left = <i32>load<u8>(goLeft + <usize>load<u8>(col + <usize>r));
+    // Branch-free: write the row to both places, advance the side it belongs to.
+    store<u32>(rows + ((<usize>nl) << 2), r);
+    store<u32>(tmp + (nr << 2), r);
+    nl += left;
+    nr += <usize>(left ^ 1);
   }
   memory.copy(rows + ((<usize>nl) << 2), tmp, nr << 2);
   return nl - start;
+}
+
+// Bins of one numeric column (f64, NaN = missing) by a branch-free binary search over the
+// ascending bin edges `upper` (the last is +Infinity): bin 1 + the first k with x <= upper[k],
+// 0 for NaN. Written to the row-major matrix (rowOut, every `stride` bytes) and to a column.
+export function treeBinColumn(
+  values: usize,
+  n: i32,
+  upper: usize,
+  nUpper: i32,
+  rowOut: usize,
+  stride: i32,
+  colOut: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<f64>(values + ((<usize>i) << 3));
+    let lo: i32 = 0;
+    let len = nUpper;
+    while (len > 1) {
+      const half = len >> 1;
+      lo = select<i32>(lo + half, lo, load<f64>(upper + ((<usize>(lo + half - 1)) << 3)) < x);
+      len -= half;
+    }
+    lo += <i32>(load<f64>(upper + ((<usize>lo) << 3)) < x);
+    const b = select<i32>(lo + 1, 0, x === x);
+    store<u8>(rowOut + (<usize>i) * <usize>stride, <u8>b);
+    store<u8>(colOut + <usize>i, <u8>b);
+  }
+}
+
+// Zeroes the histograms of the listed features (256 bins × 16·c2 bytes each).
+export function treeHistClear(feats: usize, nf: i32, c2: i32, hist: usize): void {
+  const size = (<usize>c2) << 12;
+  for (let j = 0; j < nf; j++) {
+    const f = <usize>load<i32>(feats + ((<usize>j) << 2));
+    memory.fill(hist + f * size, 0, size);
+  }
 }

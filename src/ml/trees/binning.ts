@@ -1,5 +1,7 @@
 import { Random } from "../../data/random.js";
 import type { FeatureMatrix } from "../features.js";
+import type { Arena } from "./arena.js";
+import type { BinJob, HistPool } from "./hist-pool.js";
 
 /** At most this many rows are sorted to find a numeric feature's bin edges. */
 export const BIN_SAMPLE_ROWS = 200_000;
@@ -30,29 +32,19 @@ function cutBetween(a: number, b: number): number {
 /** Bin edges from a sorted sample: each distinct value its own bin, or greedy equal-count bins. */
 export function numericEdges(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
-  if (n === 0) return Float64Array.of(Number.POSITIVE_INFINITY);
-  const values: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && sorted[i] === sorted[i - 1]) counts[counts.length - 1]++;
-    else {
-      values.push(sorted[i]);
-      counts.push(1);
-    }
-  }
-  const d = values.length;
   const upper: number[] = [];
-  if (d <= maxBins) {
-    for (let i = 0; i + 1 < d; i++) upper.push(cutBetween(values[i], values[i + 1]));
+  let distinct = n > 0 ? 1 : 0;
+  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  if (distinct <= maxBins) {
+    for (let i = 1; i < n; i++)
+      if (sorted[i] !== sorted[i - 1]) upper.push(cutBetween(sorted[i - 1], sorted[i]));
   } else {
-    let cum = 0;
+    // Cut after a run of equal values once the count so far passes the next 1/maxBins quantile.
     let made = 0;
-    for (let i = 0; i + 1 < d && made < maxBins - 1; i++) {
-      cum += counts[i];
-      if (cum >= ((made + 1) * n) / maxBins) {
-        upper.push(cutBetween(values[i], values[i + 1]));
-        made = Math.min(maxBins - 1, Math.floor((cum * maxBins) / n));
-      }
+    for (let i = 1; i < n && made < maxBins - 1; i++) {
+      if (sorted[i] === sorted[i - 1] || i < ((made + 1) * n) / maxBins) continue;
+      upper.push(cutBetween(sorted[i - 1], sorted[i]));
+      made = Math.min(maxBins - 1, Math.floor((i * maxBins) / n));
     }
   }
   upper.push(Number.POSITIVE_INFINITY);
@@ -118,36 +110,66 @@ export function fitBins(X: FeatureMatrix, maxBins: number, seed: number): Featur
   });
 }
 
-/** Writes the row-major binned matrix (nRows × nFeat bytes) of X into `out`. */
-export function binMatrix(X: FeatureMatrix, bins: readonly FeatureBins[], out: Uint8Array): void {
+/**
+ * Writes the binned matrix twice into the arena: row-major (nRows × nFeat bytes at rowPtr, for
+ * histograms) and column-major (at colPtr, for partitioning a node by one feature). Numeric
+ * columns are binned by the WebAssembly kernel, one column per thread at a time.
+ */
+export function binInto(
+  X: FeatureMatrix,
+  bins: readonly FeatureBins[],
+  arena: Arena,
+  rowPtr: number,
+  colPtr: number,
+  pool: HistPool | null,
+): void {
   const n = X.nRows;
   const F = bins.length;
+  const T = pool ? pool.nThreads : 1;
+  const valuePtrs = Array.from({ length: T }, () => arena.alloc(n * 8));
+  const upperPtrs = Array.from({ length: T }, () => arena.alloc(256 * 8));
+  const rows = arena.u8(rowPtr, n * F);
+  const numeric: number[] = [];
   for (let j = 0; j < F; j++) {
     const fb = bins[j];
-    const v = featureValues(X, j);
-    if (fb.categorical) {
-      const codes = v as Int32Array;
-      const map = fb.codeBin;
-      for (let i = 0, p = j; i < n; i++, p += F) out[p] = codes[i] < 0 ? 0 : map[codes[i]];
-    } else {
-      const x = v as Float64Array;
-      const up = fb.upper;
-      const last = up.length - 1;
-      for (let i = 0, p = j; i < n; i++, p += F) {
-        const xi = x[i];
-        if (Number.isNaN(xi)) {
-          out[p] = 0;
-          continue;
-        }
-        let lo = 0;
-        let hi = last;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (xi <= up[mid]) hi = mid;
-          else lo = mid + 1;
-        }
-        out[p] = lo + 1;
+    if (!fb.categorical) {
+      numeric.push(j);
+      continue;
+    }
+    const codes = featureValues(X, j) as Int32Array;
+    const col = arena.u8(colPtr + j * n, n);
+    const map = fb.codeBin;
+    for (let i = 0, p = j; i < n; i++, p += F) {
+      const b = codes[i] < 0 ? 0 : map[codes[i]];
+      rows[p] = b;
+      col[i] = b;
+    }
+  }
+  for (let g = 0; g < numeric.length; g += T) {
+    const jobs: (BinJob | null)[] = [];
+    for (let t = 0; t < T; t++) {
+      const j = numeric[g + t];
+      if (j === undefined) {
+        jobs.push(null);
+        continue;
       }
+      const up = bins[j].upper;
+      arena.f64(valuePtrs[t], n).set(featureValues(X, j) as Float64Array);
+      arena.f64(upperPtrs[t], up.length).set(up);
+      jobs.push({
+        values: valuePtrs[t],
+        n,
+        upper: upperPtrs[t],
+        nUpper: up.length,
+        rowOut: rowPtr + j,
+        stride: F,
+        colOut: colPtr + j * n,
+      });
+    }
+    if (pool) pool.bin(jobs);
+    else {
+      const j = jobs[0] as BinJob;
+      arena.k.treeBinColumn(j.values, j.n, j.upper, j.nUpper, j.rowOut, j.stride, j.colOut);
     }
   }
 }

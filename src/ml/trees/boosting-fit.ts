@@ -2,7 +2,7 @@ import { Random } from "../../data/random.js";
 import { InputError } from "../errors.js";
 import { type FitOptions, throwIfAborted } from "../estimator.js";
 import { FeatureMatrix, type Features } from "../features.js";
-import { binInput, checkWeights, yieldToEventLoop } from "./data.js";
+import { type BinnedInput, binInput, checkWeights, yieldToEventLoop } from "./data.js";
 import { ForestBuilder, predictColumns } from "./forest.js";
 import { TreeLearner } from "./learner.js";
 import { type EvalMetric, evalMetric, HIGHER_IS_BETTER } from "./metrics.js";
@@ -29,6 +29,7 @@ export interface BoostingConfig {
   readonly earlyStoppingRounds: number | null;
   readonly evalMetric: string | null;
   readonly randomState: number;
+  readonly nThreads: number | null;
 }
 
 export interface EvalHistory {
@@ -80,8 +81,6 @@ export async function fitBoosting(
   const nAll = Xall.nRows;
   if (target.y.length !== nAll) throw new InputError(`y has ${target.y.length} rows, X has ${nAll}`, "y");
   const swAll = checkWeights(options.sampleWeight, nAll);
-  const cls = target.nClasses > 0;
-  const K = cls && target.nClasses > 2 ? target.nClasses : 1;
   // Validation rows for early stopping / monitoring.
   const fraction = cfg.validationFraction ?? (cfg.earlyStoppingRounds !== null ? 0.1 : null);
   let trainIdx: Int32Array | null = null;
@@ -98,13 +97,34 @@ export async function fitBoosting(
   const sw = swAll ? pick(swAll, trainIdx) : null;
   const yv = validIdx ? pick(target.y, validIdx) : null;
   const colsValid = validIdx ? predictColumns(Xall.take(validIdx)) : null;
-  const nv = yv ? yv.length : 0;
 
-  const input = binInput(X, cfg.maxBins, cfg.randomState, 2, 1);
+  const input = binInput(X, cfg.maxBins, cfg.randomState, 2, 1, cfg.nThreads);
   const { data } = input;
-  const n = X.nRows;
-  const F = X.nCols;
-  const learner = new TreeLearner(data);
+  const pool = input.pool;
+  try {
+    return await boost(input, target, y, sw, yv, colsValid, new TreeLearner(data, pool), cfg, options);
+  } finally {
+    pool?.close();
+  }
+}
+
+async function boost(
+  input: BinnedInput,
+  target: BoostingTarget,
+  y: Float64Array,
+  sw: Float64Array | null,
+  yv: Float64Array | null,
+  colsValid: Float64Array[] | null,
+  learner: TreeLearner,
+  cfg: BoostingConfig,
+  options: FitOptions,
+): Promise<BoostingResult> {
+  const { data } = input;
+  const n = data.nRows;
+  const F = data.nFeat;
+  const nv = yv ? yv.length : 0;
+  const cls = target.nClasses > 0;
+  const K = cls && target.nClasses > 2 ? target.nClasses : 1;
   const stats = data.arena.f64(data.statsPtr, n * 2);
 
   // Initial scores.

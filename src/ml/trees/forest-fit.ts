@@ -3,7 +3,7 @@ import { InputError } from "../errors.js";
 import { type FitOptions, throwIfAborted } from "../estimator.js";
 import type { Features } from "../features.js";
 import type { Label } from "../target.js";
-import { binInput, channelsFor, checkWeights, yieldToEventLoop } from "./data.js";
+import { type BinnedInput, binInput, channelsFor, checkWeights, yieldToEventLoop } from "./data.js";
 import { type Forest, ForestBuilder, predictColumns } from "./forest.js";
 import { TreeLearner } from "./learner.js";
 import type { TreeFit } from "./model.js";
@@ -21,6 +21,7 @@ export interface ForestConfig {
   readonly oobScore: boolean;
   readonly maxBins: number;
   readonly randomState: number;
+  readonly nThreads: number | null;
 }
 
 /** Classification: class codes and classes; regression: the target values. */
@@ -80,16 +81,38 @@ export async function fitForest(
   const K = cls ? target.classes.length : 1;
   const sums = cls ? Math.max(1, K - 1) : 1;
   const C = channelsFor(sums);
-  const input = binInput(Xin, cfg.maxBins, cfg.randomState, C, sums);
+  const input = binInput(Xin, cfg.maxBins, cfg.randomState, C, sums, cfg.nThreads);
   const { X, data } = input;
+  const n = X.nRows;
+  const yn = cls ? target.codes.length : target.y.length;
+  if (yn !== n) throw new InputError(`y has ${yn} rows, X has ${n}`, "y");
+  checkWeights(options.sampleWeight, n);
+  const pool = input.pool;
+  try {
+    return await grow(input, target, cfg, options, new TreeLearner(data, pool));
+  } finally {
+    pool?.close();
+  }
+}
+
+async function grow(
+  input: BinnedInput,
+  target: ForestTarget,
+  cfg: ForestConfig,
+  options: FitOptions,
+  learner: TreeLearner,
+): Promise<ForestResult> {
+  const { X, data } = input;
+  const cls = target.kind === "classification";
+  const K = cls ? target.classes.length : 1;
+  const sums = data.sums;
+  const C = data.channels;
   const n = X.nRows;
   const F = X.nCols;
   const sw = checkWeights(options.sampleWeight, n);
   const codes = cls ? target.codes : null;
   const y = cls ? null : target.y;
-  if ((codes ?? y)?.length !== n) throw new InputError(`y has ${(codes ?? y)?.length} rows, X has ${n}`, "y");
   const baseCw = cls ? classWeights(cfg.classWeight, codes as Int32Array, sw, target.classes) : null;
-  const learner = new TreeLearner(data);
   const stats = data.arena.f64(data.statsPtr, n * C);
   const master = new Random(cfg.randomState);
   const leafWidth = cls ? K : 1;

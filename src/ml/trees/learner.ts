@@ -1,10 +1,13 @@
 import type { Random } from "../../data/random.js";
 import type { Arena } from "./arena.js";
 import type { FeatureBins } from "./binning.js";
+import type { HistPool } from "./hist-pool.js";
 import type { GrownTree } from "./tree.js";
 
 /** Bins per feature in a histogram (uint8 bins: 255 value bins + the missing bin). */
 const BINS = 256;
+/** Below this many (row, feature) updates a histogram is built on one thread (waking others costs more). */
+const PARALLEL_MIN_WORK = 65_536;
 /** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
 const POOL_BYTES = 512 * 1024 * 1024;
 
@@ -18,6 +21,8 @@ export interface LearnerData {
   readonly nRows: number;
   readonly nFeat: number;
   readonly binsPtr: number;
+  /** The same bins column-major (nRows bytes per feature). */
+  readonly colsPtr: number;
   readonly bins: readonly FeatureBins[];
   readonly channels: number;
   readonly sums: number;
@@ -86,8 +91,14 @@ export class TreeLearner {
   private H: Float64Array;
   private readonly rows: Uint32Array;
 
-  constructor(readonly d: LearnerData) {
+  private readonly partPtrs: number[] = [];
+
+  constructor(
+    readonly d: LearnerData,
+    private readonly pool: HistPool | null = null,
+  ) {
     const a = d.arena;
+    if (pool) for (let t = 0; t < pool.nThreads; t++) this.partPtrs.push(a.alloc(d.nFeat * 4));
     this.rowsPtr = a.alloc(d.nRows * 4);
     this.tmpPtr = a.alloc(d.nRows * 4);
     this.featsPtr = a.alloc(d.nFeat * 4);
@@ -121,18 +132,32 @@ export class TreeLearner {
   /** Zeroes and fills the histogram at `hist` for the listed features over a leaf's rows. */
   private build(leaf: Leaf, feats: Int32Array, hist: number): void {
     const d = this.d;
-    const stride = BINS * d.channels;
-    for (let j = 0; j < feats.length; j++)
-      this.H.fill(0, (hist >> 3) + feats[j] * stride, (hist >> 3) + (feats[j] + 1) * stride);
-    this.d.arena.i32(this.featsPtr, feats.length).set(feats);
-    d.arena.k.treeHist(
+    const a = d.arena;
+    const c2 = d.channels >> 1;
+    const pool = this.pool;
+    if (pool && feats.length >= 2 && (leaf.end - leaf.start) * feats.length >= PARALLEL_MIN_WORK) {
+      // Whole features per thread, in contiguous runs of nearly equal size.
+      const T = Math.min(pool.nThreads, feats.length);
+      const parts: { ptr: number; n: number }[] = [];
+      for (let t = 0; t < pool.nThreads; t++) {
+        const lo = t < T ? Math.floor((t * feats.length) / T) : 0;
+        const hi = t < T ? Math.floor(((t + 1) * feats.length) / T) : 0;
+        a.i32(this.partPtrs[t], hi - lo).set(feats.subarray(lo, hi));
+        parts.push({ ptr: this.partPtrs[t], n: hi - lo });
+      }
+      pool.hist(d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, d.statsPtr, c2, parts, hist);
+      return;
+    }
+    a.i32(this.featsPtr, feats.length).set(feats);
+    a.k.treeHistClear(this.featsPtr, feats.length, c2, hist);
+    a.k.treeHist(
       d.binsPtr,
       d.nFeat,
       this.rowsPtr,
       leaf.start,
       leaf.end,
       d.statsPtr,
-      d.channels >> 1,
+      c2,
       this.featsPtr,
       feats.length,
       hist,
@@ -246,12 +271,10 @@ export class TreeLearner {
         for (let b = 1; b < BINS; b++) goLeft[b] = b <= s.thr ? 1 : 0;
       }
       const nl = d.arena.k.treePartition(
-        d.binsPtr,
-        d.nFeat,
+        d.colsPtr + s.feature * d.nRows,
         this.rowsPtr,
         leaf.start,
         leaf.end,
-        s.feature,
         this.goLeftPtr,
         this.tmpPtr,
       );

@@ -153,6 +153,7 @@ const treeConfig = (p: DecisionTreeParams): ForestConfig => ({
   nEstimators: 1,
   bootstrap: false,
   oobScore: false,
+  nThreads: 1,
 });
 
 export class RandomForestClassifier extends ForestClassifierBase<RandomForestParams> {

@@ -1,0 +1,145 @@
+import { Worker } from "node:worker_threads";
+import type { Arena } from "./arena.js";
+
+/**
+ * Helper threads that build histograms on the fit's shared WebAssembly memory. A histogram
+ * build is split by features: each thread fills whole features over the same rows in the
+ * same order, so the result does not depend on the number of threads. Threads are woken and
+ * awaited through Atomics on a small shared control block (no message per build).
+ */
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, control } = workerData;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const c = new Int32Array(control);
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, 0, seen);
+  seen = Atomics.load(c, 0);
+  if (seen < 0) break;
+  if (c[2] === 0) {
+    k.treeHistClear(c[10], c[11], c[8], c[12]);
+    k.treeHist(c[3], c[4], c[5], c[6], c[7], c[9], c[8], c[10], c[11], c[12]);
+  } else if (c[2] === 1) {
+    k.treeBinColumn(c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+  }
+  Atomics.store(c, 1, seen);
+  Atomics.notify(c, 1);
+}
+`;
+
+/** Control block slots (Int32): 0 sequence number, 1 last done, 2 operation, 3.. arguments. */
+const SLOTS = 16;
+
+export class HistPool {
+  private readonly workers: Worker[] = [];
+  private readonly controls: Int32Array[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly arena: Arena,
+    readonly nThreads: number,
+    module: WebAssembly.Module,
+  ) {
+    for (let t = 1; t < nThreads; t++) {
+      const control = new SharedArrayBuffer(SLOTS * 4);
+      const w = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory: arena.memory, control },
+      });
+      w.unref();
+      this.workers.push(w);
+      this.controls.push(new Int32Array(control));
+    }
+  }
+
+  /** Runs `mine` here and each worker's op (args written into its control block) there; waits for all. */
+  private run(fill: (c: Int32Array, worker: number) => void, mine: () => void): void {
+    const seq = ++this.seq;
+    this.controls.forEach((c, w) => {
+      fill(c, w);
+      Atomics.store(c, 0, seq);
+      Atomics.notify(c, 0);
+    });
+    mine();
+    for (const c of this.controls) {
+      while (Atomics.load(c, 1) !== seq) Atomics.wait(c, 1, Atomics.load(c, 1));
+    }
+  }
+
+  /**
+   * Fills the histograms of `feats` (split into per-thread lists written at featPtrs[t])
+   * over rows[start, end).
+   */
+  hist(
+    binsPtr: number,
+    nFeat: number,
+    rowsPtr: number,
+    start: number,
+    end: number,
+    statsPtr: number,
+    c2: number,
+    parts: readonly { ptr: number; n: number }[],
+    hist: number,
+  ): void {
+    const k = this.arena.k;
+    this.run(
+      (c, w) => {
+        const p = parts[w + 1];
+        c[2] = 0;
+        c[3] = binsPtr;
+        c[4] = nFeat;
+        c[5] = rowsPtr;
+        c[6] = start;
+        c[7] = end;
+        c[8] = c2;
+        c[9] = statsPtr;
+        c[10] = p.ptr;
+        c[11] = p.n;
+        c[12] = hist;
+      },
+      () => {
+        const p = parts[0];
+        k.treeHistClear(p.ptr, p.n, c2, hist);
+        k.treeHist(binsPtr, nFeat, rowsPtr, start, end, statsPtr, c2, p.ptr, p.n, hist);
+      },
+    );
+  }
+
+  /** Bins numeric columns (one job per thread at most; job 0 runs here; null: idle). */
+  bin(jobs: readonly (BinJob | null)[]): void {
+    const k = this.arena.k;
+    const put = (j: BinJob) => [j.values, j.n, j.upper, j.nUpper, j.rowOut, j.stride, j.colOut] as const;
+    this.run(
+      (c, w) => {
+        const j = jobs[w + 1];
+        c[2] = j ? 1 : 2;
+        if (j) c.set(put(j), 3);
+      },
+      () => {
+        const j = jobs[0];
+        if (j) k.treeBinColumn(...put(j));
+      },
+    );
+  }
+
+  close(): void {
+    for (const c of this.controls) {
+      Atomics.store(c, 0, -1);
+      Atomics.notify(c, 0);
+    }
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+}
+
+/** Arguments of the treeBinColumn kernel. */
+export interface BinJob {
+  values: number;
+  n: number;
+  upper: number;
+  nUpper: number;
+  rowOut: number;
+  stride: number;
+  colOut: number;
+}
