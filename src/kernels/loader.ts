@@ -106,16 +106,17 @@ export interface KernelExports {
     nf: number,
     hist: number,
   ): void;
-  treePartition(
-    bins: number,
-    nFeat: number,
-    rows: number,
-    start: number,
-    end: number,
-    feat: number,
-    goLeft: number,
-    tmp: number,
-  ): number;
+  treeHistClear(feats: number, nf: number, c2: number, hist: number): void;
+  treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
+  treeBinColumn(
+    values: number,
+    n: number,
+    upper: number,
+    nUpper: number,
+    rowOut: number,
+    stride: number,
+    colOut: number,
+  ): void;
 }
 
 export interface Kernels {
