@@ -6,7 +6,6 @@ const benches: Record<string, () => Promise<{ main: (args: readonly string[]) =>
   trees: () => import("./trees/run.js"),
   metrics: () => import("./metrics/run.js"),
   preprocessing: () => import("./preprocessing/run.js"),
-  preprocessing: () => import("./preprocessing/run.js"),
   linear: () => import("./linear/run.js"),
   mlp: () => import("./mlp/run.js"),
   selection: () => import("./selection/run.js"),
