@@ -270,3 +270,18 @@ describe("TPE and threads", () => {
     expect(singleThreaded(spec).children?.a.params).toEqual({});
   });
 });
+
+describe("failed trials", () => {
+  it("are recorded with their error while the search goes on", async () => {
+    const { X, y } = await dataset("diabetes");
+    // a duplicated column makes the unregularized problem singular
+    const age = X.column("age");
+    const Xd = X.withColumn({ ...age, name: "age_copy" });
+    const r = await new GridSearch(new Ridge(), { alpha: choice([0, 1]) }, { cv, pool }).fit(Xd, y);
+    const byAlpha = Object.fromEntries(r.trials.map((t) => [String(t.params.alpha), t]));
+    expect(byAlpha["1"].status).toBe("ok");
+    expect(byAlpha["0"].status).toBe("failed");
+    expect(byAlpha["0"].error).toBeTruthy();
+    expect(r.bestParams).toEqual({ alpha: 1 });
+  });
+});
