@@ -169,8 +169,11 @@ export async function main(args: readonly string[]): Promise<void> {
       // twice the rows (equal accuracy reached with more data, which speed buys).
       const mode = lib === "ml-cart" ? "tree" : "rf";
       const n = best?.trainRows as number | undefined;
+      // With --js-rows, the ladder of an earlier run (if any) is kept for the record.
+      const earlier = given ? get(prev, "sections", "js", lib, "ladder") : undefined;
       js[lib] = {
-        ladder: runs,
+        ladder: given ? (earlier ?? null) : runs,
+        runs,
         largest: best ?? null,
         trainyard: n ? trainyard(mode, clf, n) : null,
         trainyardRegularized: n ? trainyard(mode, clf, n, REGULARIZED[mode]) : null,
