@@ -94,8 +94,8 @@ export function treeBinColumn(
       len -= half;
     }
     lo += <i32>(load<f64>(upper + ((<usize>lo) << 3)) < x);
-    const b = select<i32>(lo + 1, 0, x === x);
-    store<u8>(rowOut + (<usize>i) * <usize>stride, <u8>b);
+    const b = select<i32>(0, lo + 1, isNaN(x));
+    store<u8>(rowOut + <usize>i * <usize>stride, <u8>b);
     store<u8>(colOut + <usize>i, <u8>b);
   }
 }

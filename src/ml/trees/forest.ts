@@ -1,6 +1,7 @@
 import { ModelFormatError } from "../errors.js";
 import type { SectionArray } from "../estimator.js";
 import type { FeatureMatrix, FeatureSpec } from "../features.js";
+import { Arena } from "./arena.js";
 import type { GrownTree } from "./tree.js";
 
 /**
@@ -39,8 +40,20 @@ const ARRAY_NAMES = [
   "leafValues",
 ] as const;
 
-/** Rows per block in batch prediction: a block's values stay in cache across all trees. */
-const BLOCK = 256;
+/** Rows per block in batch prediction (copied row-major into WebAssembly memory). */
+const BLOCK = 1024;
+
+interface CompiledForest {
+  arena: Arena;
+  nFeat: number;
+  nodes: number;
+  thresholds: number;
+  catBits: number;
+  leafValues: number;
+  treeStart: number;
+  x: number;
+  out: number;
+}
 
 export class Forest {
   constructor(
@@ -108,24 +121,65 @@ export class Forest {
   }
 
   /** Adds every tree's leaf values for rows [0, nRows) of `cols` into out (nRows × outWidth). */
-  addInto(cols: readonly Float64Array[], nRows: number, out: Float64Array, from = 0, to = this.nTrees): void {
-    const lw = this.leafWidth;
+  addInto(cols: readonly Float64Array[], nRows: number, out: Float64Array): void {
+    const F = Math.max(1, cols.length);
+    const c = this.compile(F);
     const ow = this.outWidth;
-    const vals = this.a.leafValues;
+    const x = c.arena.f64(c.x, BLOCK * F);
+    const o = c.arena.f64(c.out, BLOCK * ow);
     for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
-      const r1 = Math.min(nRows, r0 + BLOCK);
-      for (let t = from; t < to; t++) {
-        if (lw === 1) {
-          const slot = ow === 1 ? 0 : t % ow;
-          for (let r = r0; r < r1; r++) out[r * ow + slot] += vals[this.leaf(t, cols, r)];
-        } else {
-          for (let r = r0; r < r1; r++) {
-            const l = this.leaf(t, cols, r) * lw;
-            for (let k = 0; k < lw; k++) out[r * ow + k] += vals[l + k];
-          }
-        }
+      const m = Math.min(BLOCK, nRows - r0);
+      for (let j = 0; j < F; j++) {
+        const col = cols[j];
+        for (let i = 0, p = j; i < m; i++, p += F) x[p] = col[r0 + i];
       }
+      o.set(out.subarray(r0 * ow, (r0 + m) * ow));
+      c.arena.k.treePredict(
+        c.nodes,
+        c.thresholds,
+        c.catBits,
+        c.leafValues,
+        c.treeStart,
+        this.nTrees,
+        c.x,
+        m,
+        F,
+        c.out,
+        this.leafWidth,
+        ow,
+      );
+      out.set(o.subarray(0, m * ow), r0 * ow);
     }
+  }
+
+  private compiled: CompiledForest | null = null;
+
+  /** The forest in WebAssembly memory for the batch kernel (built on first use). */
+  private compile(F: number): CompiledForest {
+    if (this.compiled && this.compiled.nFeat === F) return this.compiled;
+    const a = this.a;
+    const n = a.feature.length;
+    const arena = new Arena(n * 24 + a.catBits.length * 4 + a.leafValues.length * 8 + BLOCK * F * 8 * 2);
+    const nodes = arena.alloc(n * 16);
+    const ni = arena.i32(nodes, n * 4);
+    for (let i = 0; i < n; i++) {
+      ni[4 * i] = a.feature[i];
+      ni[4 * i + 1] = a.left[i];
+      ni[4 * i + 2] = a.right[i];
+      ni[4 * i + 3] = a.missingLeft[i] | ((a.catStart[i] + 1) << 1);
+    }
+    const thresholds = arena.alloc(n * 8);
+    arena.f64(thresholds, n).set(a.threshold);
+    const catBits = arena.alloc(Math.max(1, a.catBits.length) * 4);
+    arena.u32(catBits, a.catBits.length).set(a.catBits);
+    const leafValues = arena.alloc(a.leafValues.length * 8);
+    arena.f64(leafValues, a.leafValues.length).set(a.leafValues);
+    const treeStart = arena.alloc(a.treeStart.length * 4);
+    arena.i32(treeStart, a.treeStart.length).set(a.treeStart);
+    const x = arena.alloc(BLOCK * F * 8);
+    const out = arena.alloc(BLOCK * this.outWidth * 8);
+    this.compiled = { arena, nFeat: F, nodes, thresholds, catBits, leafValues, treeStart, x, out };
+    return this.compiled;
   }
 
   /** One row (values in feature order: numbers, categorical codes, NaN missing) into out. */
