@@ -108,6 +108,20 @@ export interface KernelExports {
   ): void;
   treeHistClear(feats: number, nf: number, c2: number, hist: number): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
+  treePredict(
+    nodes: number,
+    thresholds: number,
+    catBits: number,
+    leafValues: number,
+    treeStart: number,
+    nTrees: number,
+    x: number,
+    nRows: number,
+    nFeat: number,
+    out: number,
+    leafWidth: number,
+    outWidth: number,
+  ): void;
   treeBinColumn(
     values: number,
     n: number,

@@ -2,6 +2,7 @@
 // that the TypeScript loader owns (runtime "stub": nothing here allocates).
 export { columnStats } from "./column-stats";
 export { treeBinColumn, treeHist, treeHistClear, treePartition } from "./tree-hist";
+export { treePredict } from "./tree-predict";
 export { activate, activateBackward, colSums, fillRows, gemm } from "./matmul";
 export {
   kmeansAssign,
