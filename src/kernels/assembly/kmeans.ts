@@ -32,7 +32,8 @@ function sqDist(x: usize, c: usize, d: i32): f64 {
 }
 
 // Lloyd's labelling pass over rows [start, end): each row gets its nearest center (lowest index
-// on a tie); its weighted coordinates are added to `sums` (k × d) and its weight to `mass` (k).
+// on a tie; plain differences, exact for near-duplicate rows, unlike ‖x‖² − 2x·c + ‖c‖²); its
+// weighted coordinates are added to `sums` (k × d, skipped when 0) and its weight to `mass` (k).
 // When `minDist` is not 0 each row's squared distance is stored there. Returns Σ w·d².
 export function kmeansAssign(
   data: usize,
@@ -52,18 +53,54 @@ export function kmeansAssign(
   for (let i = start; i < end; i++) {
     const x = data + (<usize>i) * rowBytes;
     let best = 0;
-    let bestD = Infinity;
-    for (let c = 0; c < k; c++) {
-      const v = sqDist(x, centers + (<usize>c) * rowBytes, d);
-      if (v < bestD) {
-        bestD = v;
+    let bestS = Infinity;
+    let c = 0;
+    // Two centers at a time share the loads of x and give two independent add chains.
+    for (; c + 1 < k; c += 2) {
+      const c0 = centers + (<usize>c) * rowBytes;
+      const c1 = c0 + rowBytes;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let t = 0;
+      for (; t + 1 < d; t += 2) {
+        const o = (<usize>t) << 3;
+        const xv = v128.load(x + o);
+        const u0 = f64x2.sub(xv, v128.load(c0 + o));
+        const u1 = f64x2.sub(xv, v128.load(c1 + o));
+        a0 = f64x2.add(a0, f64x2.mul(u0, u0));
+        a1 = f64x2.add(a1, f64x2.mul(u1, u1));
+      }
+      let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+      let s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+      if (t < d) {
+        const o = (<usize>t) << 3;
+        const xs = load<f64>(x + o);
+        const u0 = xs - load<f64>(c0 + o);
+        const u1 = xs - load<f64>(c1 + o);
+        s0 += u0 * u0;
+        s1 += u1 * u1;
+      }
+      if (s0 < bestS) {
+        bestS = s0;
+        best = c;
+      }
+      if (s1 < bestS) {
+        bestS = s1;
+        best = c + 1;
+      }
+    }
+    if (c < k) {
+      const s0 = sqDist(x, centers + (<usize>c) * rowBytes, d);
+      if (s0 < bestS) {
+        bestS = s0;
         best = c;
       }
     }
     store<i32>(labels + ((<usize>i) << 2), best);
-    if (minDist != 0) store<f64>(minDist + ((<usize>i) << 3), bestD);
+    const dist = bestS;
+    if (minDist != 0) store<f64>(minDist + ((<usize>i) << 3), dist);
     const w: f64 = weights != 0 ? load<f64>(weights + ((<usize>i) << 3)) : 1.0;
-    inertia += w * bestD;
+    inertia += w * dist;
     if (sums != 0) {
       const mp = mass + ((<usize>best) << 3);
       store<f64>(mp, load<f64>(mp) + w);

@@ -82,7 +82,7 @@ export class MiniBatchKMeans
         ? explicitCenters("MiniBatchKMeans", p.init, k, d)
         : p.init === "random"
           ? randomRows(sample, initSize, d, k, rng, sampleW)
-          : kmeansPlusPlus(seeding ?? new KMeansWorkspace(sample, initSize, d, k, sampleW), rng);
+          : await kmeansPlusPlus(seeding ?? new KMeansWorkspace(sample, initSize, d, k, sampleW), rng);
       const inertia = assignNearest(sample, initSize, d, c, k, scratchLabels, sampleW);
       if (inertia < bestInertia || !centers) {
         bestInertia = inertia;

@@ -3,7 +3,7 @@ import { ParameterError } from "../errors.js";
 import { type FitOptions, throwIfAborted } from "../estimator.js";
 import { meanColumnVariance, type NumericColumns } from "./dense.js";
 import { randomRows } from "./init.js";
-import { elkan, KMeansWorkspace, kmeansPlusPlus, lloyd, type RunResult } from "./wasm.js";
+import { elkan, KMeansWorkspace, kmeansPlusPlus, lloyd, type RunResult, wantsHelper } from "./wasm.js";
 
 export type KMeansInit = "k-means++" | "random" | number[][];
 
@@ -59,7 +59,7 @@ export async function fitKMeans(
   const tol = p.tol * meanColumnVariance(cols);
   const rng = new Random(p.randomState);
   const { signal, onProgress } = options;
-  const ws = new KMeansWorkspace(cols, n, d, k, weights);
+  const ws = new KMeansWorkspace(cols, n, d, k, weights, wantsHelper(n, d, k));
   let best: RunResult | undefined;
   for (let r = 0; r < runs; r++) {
     throwIfAborted(signal);
@@ -67,7 +67,7 @@ export async function fitKMeans(
       ? explicitCenters(owner, p.init, k, d)
       : p.init === "random"
         ? randomRows(ws.dataView, n, d, k, rng, weights)
-        : kmeansPlusPlus(ws, rng);
+        : await kmeansPlusPlus(ws, rng);
     const between =
       signal || onProgress
         ? async (iter: number) => {

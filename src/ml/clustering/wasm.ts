@@ -1,6 +1,10 @@
+import { availableParallelism } from "node:os";
+import { isMainThread } from "node:worker_threads";
 import type { Random } from "../../data/random.js";
+import { siblingModule, WorkerPool } from "../parallel/pool.js";
 import { Arena } from "../trees/arena.js";
 import { type NumericColumns, toRowMajor } from "./dense.js";
+import type { KernelTask, KMeansKernel } from "./kernel-worker.js";
 import { averageCenters, relocateEmpty, sameLabels } from "./step.js";
 
 /**
@@ -17,6 +21,17 @@ import { averageCenters, relocateEmpty, sameLabels } from "./step.js";
  */
 const BLOCK = 8192;
 
+const WORKER = siblingModule(import.meta.url, "./kernel-worker");
+let helperPool: WorkerPool | undefined;
+
+/**
+ * Whether a fit gets a second thread: enough work per pass to repay a message round trip, a
+ * spare core, and not already inside a worker (where the caller parallelizes).
+ */
+export function wantsHelper(n: number, d: number, k: number): boolean {
+  return isMainThread && availableParallelism() > 1 && n * d * k >= 1 << 20;
+}
+
 export class KMeansWorkspace {
   readonly arena: Arena;
   readonly data: number;
@@ -32,6 +47,8 @@ export class KMeansWorkspace {
   readonly massView: Float64Array;
   private elkanBuffers: ElkanBuffers | undefined;
   private seedBuffers: [number, number, number] | undefined;
+  /** True once the helper thread has its kernel instance on this memory. */
+  private helperReady = false;
 
   /** Rows from row-major `data` (n × d) or from numeric columns, copied into the workspace. */
   constructor(
@@ -40,6 +57,7 @@ export class KMeansWorkspace {
     readonly d: number,
     readonly k: number,
     readonly weightArray?: Float64Array,
+    helper = false,
   ) {
     this.arena = new Arena(n * d * 8 + n * 12 + 2 * k * d * 8 + 65_536);
     this.data = this.arena.alloc(n * d * 8);
@@ -52,36 +70,127 @@ export class KMeansWorkspace {
     this.labelView = this.arena.i32(this.labels, n);
     this.centers = this.arena.alloc(k * d * 8);
     this.centerView = this.arena.f64(this.centers, k * d);
-    this.sums = this.arena.alloc(k * d * 8);
+    // Two halves of the rows accumulate into two sums/mass parts, merged after each pass.
+    this.sums = this.arena.alloc(2 * k * d * 8);
     this.sumView = this.arena.f64(this.sums, k * d);
-    this.mass = this.arena.alloc(k * 8);
+    this.mass = this.arena.alloc(2 * k * 8);
     this.massView = this.arena.f64(this.mass, k);
+    if (helper) {
+      // Warm the helper up while this thread prepares; passes use it once it is ready.
+      helperPool ??= new WorkerPool(1);
+      helperPool
+        .run<number>(WORKER, "runKernel", { memory: this.arena.memory, op: "kmeansAssign", calls: [] })
+        .then(() => {
+          this.helperReady = true;
+        })
+        .catch(() => {
+          // no helper: this thread does all the rows
+        });
+    }
+  }
+
+  /**
+   * Runs kernel `op` over all rows in blocks; `args(start, end, part)` gives a block's arguments,
+   * `part` 0 for the first half of the rows, 1 for the second (each half accumulates into its own
+   * part). The second half goes to the helper thread when it is ready. The blocks and the order of
+   * the sums are the same either way, so the result never depends on the threads.
+   */
+  async pass(
+    op: KMeansKernel,
+    args: (start: number, end: number, part: number) => number[],
+  ): Promise<number> {
+    const n = this.n;
+    const mid = Math.min(n, Math.ceil(n / 2 / BLOCK) * BLOCK);
+    const second: number[][] = [];
+    for (let s = mid; s < n; s += BLOCK) second.push(args(s, Math.min(n, s + BLOCK), 1));
+    const remote =
+      this.helperReady && helperPool && second.length > 0
+        ? helperPool.run<number>(WORKER, "runKernel", {
+            memory: this.arena.memory,
+            op,
+            calls: second,
+          } satisfies KernelTask)
+        : undefined;
+    const fn = this.arena.k[op] as (...a: number[]) => number | undefined;
+    let first = 0;
+    for (let s = 0; s < mid; s += BLOCK) first += fn(...args(s, Math.min(mid, s + BLOCK), 0)) ?? 0;
+    let rest = 0;
+    if (remote) rest = await remote;
+    else for (const a of second) rest += fn(...a) ?? 0;
+    return first + rest;
+  }
+
+  /** Whether passes currently split the rows with the helper thread. */
+  get threaded(): boolean {
+    return this.helperReady;
+  }
+
+  /** Zeroes both parts of the sums and masses. */
+  private clearSums(): void {
+    const { k, d } = this;
+    this.arena.f64(this.sums, 2 * k * d).fill(0);
+    this.arena.f64(this.mass, 2 * k).fill(0);
+  }
+
+  /** Adds part 1 of the sums and masses into part 0 (sumView, massView). */
+  private mergeSums(): void {
+    const { k, d } = this;
+    const s = this.arena.f64(this.sums, 2 * k * d);
+    const m = this.arena.f64(this.mass, 2 * k);
+    for (let i = 0; i < k * d; i++) s[i] += s[k * d + i];
+    for (let c = 0; c < k; c++) m[c] += m[k + c];
+  }
+
+  partSums(part: number): number {
+    return this.sums + part * this.k * this.d * 8;
+  }
+
+  partMass(part: number): number {
+    return this.mass + part * this.k * 8;
   }
 
   /** Labels every row with its nearest center; with `sums`, accumulates the clusters' sums and masses. */
-  assign(sums: boolean): number {
-    this.sumView.fill(0);
-    this.massView.fill(0);
-    const { n, d, k } = this;
-    const kx = this.arena.k;
-    let inertia = 0;
-    for (let start = 0; start < n; start += BLOCK) {
-      const end = Math.min(n, start + BLOCK);
-      inertia += kx.kmeansAssign(
-        this.data,
-        start,
-        end,
-        d,
-        this.centers,
-        k,
-        this.weights,
-        this.labels,
-        sums ? this.sums : 0,
-        this.mass,
-        0,
-      );
-    }
+  async assign(sums: boolean): Promise<number> {
+    this.clearSums();
+    const { d, k } = this;
+    const inertia = await this.pass("kmeansAssign", (start, end, part) => [
+      this.data,
+      start,
+      end,
+      d,
+      this.centers,
+      k,
+      this.weights,
+      this.labels,
+      sums ? this.partSums(part) : 0,
+      this.partMass(part),
+      0,
+    ]);
+    this.mergeSums();
     return inertia;
+  }
+
+  /** Runs one Elkan labelling pass under the bounds, accumulating the sums and masses. */
+  async elkanStep(b: ElkanBuffers): Promise<void> {
+    this.clearSums();
+    const { d, k } = this;
+    await this.pass("kmeansElkanStep", (start, end, part) => [
+      this.data,
+      start,
+      end,
+      d,
+      this.centers,
+      k,
+      this.weights,
+      b.half,
+      b.nextHalf,
+      this.labels,
+      b.upper,
+      b.lower,
+      this.partSums(part),
+      this.partMass(part),
+    ]);
+    this.mergeSums();
   }
 
   /** Sums → new centers (written in place), empty clusters relocated; returns Σ squared shifts. */
@@ -193,7 +302,7 @@ export async function lloyd(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
   let iter = 0;
   while (iter < s.maxIter) {
     await s.between?.(iter);
-    ws.assign(true);
+    await ws.assign(true);
     const total = ws.moveCenters(shift, next);
     iter++;
     if (sameLabels(ws.labelView, old)) {
@@ -207,7 +316,7 @@ export async function lloyd(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
     old.set(ws.labelView);
   }
   // The labels must belong to the final centers.
-  if (!strict) ws.assign(false);
+  if (!strict) await ws.assign(false);
   return ws.result(iter, converged);
 }
 
@@ -219,62 +328,34 @@ export async function lloyd(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
  */
 export async function elkan(ws: KMeansWorkspace, init: Float64Array, s: RunSettings): Promise<RunResult> {
   const { n, d, k } = ws;
-  const kx = ws.arena.k;
   const b = ws.elkan();
   ws.arena.f64(b.lower, n * k).fill(0);
   const next = new Float64Array(k * d);
   const old = new Int32Array(n);
   ws.centerView.set(init);
   halfDistances(ws.centerView, k, d, b.halfView, b.nextHalfView);
-  for (let start = 0; start < n; start += BLOCK) {
-    kx.kmeansElkanInit(
-      ws.data,
-      start,
-      Math.min(n, start + BLOCK),
-      d,
-      ws.centers,
-      k,
-      b.half,
-      ws.labels,
-      b.upper,
-      b.lower,
-    );
-  }
-  const step = () => {
-    ws.sumView.fill(0);
-    ws.massView.fill(0);
-    for (let start = 0; start < n; start += BLOCK) {
-      const end = Math.min(n, start + BLOCK);
-      kx.kmeansElkanStep(
-        ws.data,
-        start,
-        end,
-        d,
-        ws.centers,
-        k,
-        ws.weights,
-        b.half,
-        b.nextHalf,
-        ws.labels,
-        b.upper,
-        b.lower,
-        ws.sums,
-        ws.mass,
-      );
-    }
-  };
+  await ws.pass("kmeansElkanInit", (start, end) => [
+    ws.data,
+    start,
+    end,
+    d,
+    ws.centers,
+    k,
+    b.half,
+    ws.labels,
+    b.upper,
+    b.lower,
+  ]);
   let strict = false;
   let converged = false;
   let iter = 0;
   while (iter < s.maxIter) {
     await s.between?.(iter);
     old.set(ws.labelView);
-    step();
+    await ws.elkanStep(b);
     const total = ws.moveCenters(b.shiftView, next);
     // Moving centers loosen the bounds by at most their shifts.
-    for (let start = 0; start < n; start += BLOCK) {
-      kx.kmeansElkanShift(start, Math.min(n, start + BLOCK), k, b.shift, ws.labels, b.upper, b.lower);
-    }
+    await ws.pass("kmeansElkanShift", (start, end) => [start, end, k, b.shift, ws.labels, b.upper, b.lower]);
     halfDistances(ws.centerView, k, d, b.halfView, b.nextHalfView);
     iter++;
     // The first pass is never "unchanged labels": scikit-learn compares it with no labels.
@@ -287,7 +368,7 @@ export async function elkan(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
       break;
     }
   }
-  if (!strict) step();
+  if (!strict) await ws.elkanStep(b);
   return ws.result(iter, converged);
 }
 
@@ -296,10 +377,9 @@ export async function elkan(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
  * new center is the best of 2 + ⌊ln k⌋ candidates drawn with probability ∝ weight × D², the one
  * that lowers the potential most. Returns k × d centers.
  */
-export function kmeansPlusPlus(ws: KMeansWorkspace, rng: Random): Float64Array {
+export async function kmeansPlusPlus(ws: KMeansWorkspace, rng: Random): Promise<Float64Array> {
   const { n, d, k, dataView: data } = ws;
   const w = ws.weightArray;
-  const kx = ws.arena.k;
   const centers = new Float64Array(k * d);
   const trials = 2 + Math.floor(Math.log(k));
   const [closestPtr, candPtr, bestPtr] = ws.seeding();
@@ -307,7 +387,17 @@ export function kmeansPlusPlus(ws: KMeansWorkspace, rng: Random): Float64Array {
   let bestP = bestPtr;
   const first = weightedIndex(rng, n, w);
   centers.set(data.subarray(first * d, first * d + d), 0);
-  kx.kmeansClosest(ws.data, n, d, ws.data + first * d * 8, 0, ws.weights, closestP);
+  const cand = (row: number, closest: number, out: number) =>
+    ws.pass("kmeansClosest", (start, end) => [
+      ws.data + start * d * 8,
+      end - start,
+      d,
+      ws.data + row * d * 8,
+      closest === 0 ? 0 : closest + start * 8,
+      ws.weights === 0 ? 0 : ws.weights + start * 8,
+      out + start * 8,
+    ]);
+  await cand(first, 0, closestP);
   const cumsum = new Float64Array(n);
   for (let c = 1; c < k; c++) {
     const closest = ws.arena.f64(closestP, n);
@@ -321,7 +411,7 @@ export function kmeansPlusPlus(ws: KMeansWorkspace, rng: Random): Float64Array {
     for (let t = 0; t < trials; t++) {
       // All rows coincide with the centers so far (potential 0): any row will do.
       const id = acc > 0 ? searchSorted(cumsum, rng.next() * acc) : rng.int(n);
-      const pot = kx.kmeansClosest(ws.data, n, d, ws.data + id * d * 8, closestP, ws.weights, candPtr);
+      const pot = await cand(id, closestP, candPtr);
       if (pot < bestPot) {
         bestPot = pot;
         bestId = id;
