@@ -7,7 +7,6 @@
 // 4 rows of A, each A element splatted once per 4 columns; tails fall back to 1-row /
 // 2-column / scalar loops.
 
-@inline
 function ld(base: usize, index: i32): f64 {
   return load<f64>(base + ((<usize>index) << 3));
 }
@@ -134,7 +133,7 @@ export function gemm(
 // Row i of y (n × k) = b (k values): a layer's bias, before `gemm` accumulates into it.
 export function fillRows(y: usize, b: usize, n: i32, k: i32): void {
   const bytes = (<usize>k) << 3;
-  for (let i = 0; i < n; i++) memory.copy(y + (<usize>i) * bytes, b, bytes);
+  for (let i = 0; i < n; i++) memory.copy(y + <usize>i * bytes, b, bytes);
 }
 
 // out (k values) = column sums of d (n × k): a layer's bias gradient.
@@ -160,7 +159,7 @@ export function colSums(d: usize, n: i32, k: i32, out: usize): void {
 // Activations in place over len values; kind: 0 identity, 1 logistic, 2 tanh, 3 relu
 // (the order of ACTIVATIONS in src/ml/neural/layers.ts). ReLU maps NaN to 0 as the TypeScript one.
 export function activate(kind: i32, x: usize, len: i32): void {
-  if (kind == 3) {
+  if (kind === 3) {
     const zero = f64x2.splat(0);
     const len2 = len & ~1;
     for (let i = 0; i < len2; i += 2) {
@@ -172,12 +171,12 @@ export function activate(kind: i32, x: usize, len: i32): void {
       const v = load<f64>(p);
       store<f64>(p, v > 0 ? v : 0);
     }
-  } else if (kind == 2) {
+  } else if (kind === 2) {
     for (let i = 0; i < len; i++) {
       const p = x + ((<usize>i) << 3);
       store<f64>(p, Math.tanh(load<f64>(p)));
     }
-  } else if (kind == 1) {
+  } else if (kind === 1) {
     for (let i = 0; i < len; i++) {
       const p = x + ((<usize>i) << 3);
       store<f64>(p, 1 / (1 + Math.exp(-load<f64>(p))));
@@ -194,16 +193,16 @@ export function activateBackward(kind: i32, d: usize, y: usize, len: i32): void 
     const o = (<usize>i) << 3;
     const yv = v128.load(y + o);
     const dv = v128.load(d + o);
-    if (kind == 3) v128.store(d + o, v128.and(dv, f64x2.ne(yv, zero)));
-    else if (kind == 2) v128.store(d + o, f64x2.mul(dv, f64x2.sub(one, f64x2.mul(yv, yv))));
-    else if (kind == 1) v128.store(d + o, f64x2.mul(dv, f64x2.mul(yv, f64x2.sub(one, yv))));
+    if (kind === 3) v128.store(d + o, v128.and(dv, f64x2.ne(yv, zero)));
+    else if (kind === 2) v128.store(d + o, f64x2.mul(dv, f64x2.sub(one, f64x2.mul(yv, yv))));
+    else if (kind === 1) v128.store(d + o, f64x2.mul(dv, f64x2.mul(yv, f64x2.sub(one, yv))));
   }
   if (len2 < len) {
     const o = (<usize>len2) << 3;
     const yv = load<f64>(y + o);
     const dv = load<f64>(d + o);
-    if (kind == 3) store<f64>(d + o, yv == 0 ? 0 : dv);
-    else if (kind == 2) store<f64>(d + o, dv * (1 - yv * yv));
-    else if (kind == 1) store<f64>(d + o, dv * (yv * (1 - yv)));
+    if (kind === 3) store<f64>(d + o, yv === 0 ? 0 : dv);
+    else if (kind === 2) store<f64>(d + o, dv * (1 - yv * yv));
+    else if (kind === 1) store<f64>(d + o, dv * (yv * (1 - yv)));
   }
 }

@@ -35,7 +35,10 @@ export interface MatrixOps {
   activateBackward(kind: number, d: Float64Array, y: Float64Array, len: number): void;
 }
 
-/** The dense product in plain TypeScript (4 rows of C at a time, so each B row is read once per 4). */
+/**
+ * The dense product in plain TypeScript: 2 × 4 blocks of C held in locals (registers) over the
+ * whole k loop, so that C is read and written once; 1-row and 1-column loops for the tails.
+ */
 export function gemmTs(
   m: number,
   n: number,
@@ -49,35 +52,81 @@ export function gemmTs(
   ldc: number,
   accumulate: boolean,
 ): void {
-  if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, i * ldc, i * ldc + n);
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
+  const n4 = n & ~3;
+  const m2 = m & ~1;
+  for (let i = 0; i < m2; i += 2) {
+    const a0 = i * sam;
+    const a1 = a0 + sam;
     const c0 = i * ldc;
     const c1 = c0 + ldc;
-    const c2 = c1 + ldc;
-    const c3 = c2 + ldc;
-    for (let p = 0; p < k; p++) {
-      const ap = i * sam + p * sak;
-      const a0 = a[ap];
-      const a1 = a[ap + sam];
-      const a2 = a[ap + 2 * sam];
-      const a3 = a[ap + 3 * sam];
-      const bp = p * ldb;
-      for (let j = 0; j < n; j++) {
-        const bv = b[bp + j];
-        c[c0 + j] += a0 * bv;
-        c[c1 + j] += a1 * bv;
-        c[c2 + j] += a2 * bv;
-        c[c3 + j] += a3 * bv;
+    for (let j = 0; j < n4; j += 4) {
+      let x00 = 0;
+      let x01 = 0;
+      let x02 = 0;
+      let x03 = 0;
+      let x10 = 0;
+      let x11 = 0;
+      let x12 = 0;
+      let x13 = 0;
+      let bp = j;
+      let ap = 0;
+      for (let p = 0; p < k; p++) {
+        const b0 = b[bp];
+        const b1 = b[bp + 1];
+        const b2 = b[bp + 2];
+        const b3 = b[bp + 3];
+        const s0 = a[a0 + ap];
+        const s1 = a[a1 + ap];
+        x00 += s0 * b0;
+        x01 += s0 * b1;
+        x02 += s0 * b2;
+        x03 += s0 * b3;
+        x10 += s1 * b0;
+        x11 += s1 * b1;
+        x12 += s1 * b2;
+        x13 += s1 * b3;
+        bp += ldb;
+        ap += sak;
+      }
+      if (accumulate) {
+        c[c0 + j] += x00;
+        c[c0 + j + 1] += x01;
+        c[c0 + j + 2] += x02;
+        c[c0 + j + 3] += x03;
+        c[c1 + j] += x10;
+        c[c1 + j + 1] += x11;
+        c[c1 + j + 2] += x12;
+        c[c1 + j + 3] += x13;
+      } else {
+        c[c0 + j] = x00;
+        c[c0 + j + 1] = x01;
+        c[c0 + j + 2] = x02;
+        c[c0 + j + 3] = x03;
+        c[c1 + j] = x10;
+        c[c1 + j + 1] = x11;
+        c[c1 + j + 2] = x12;
+        c[c1 + j + 3] = x13;
       }
     }
+    for (let j = n4; j < n; j++) {
+      let y0 = 0;
+      let y1 = 0;
+      for (let p = 0; p < k; p++) {
+        const bv = b[p * ldb + j];
+        y0 += a[a0 + p * sak] * bv;
+        y1 += a[a1 + p * sak] * bv;
+      }
+      c[c0 + j] = accumulate ? c[c0 + j] + y0 : y0;
+      c[c1 + j] = accumulate ? c[c1 + j] + y1 : y1;
+    }
   }
-  for (; i < m; i++) {
+  for (let i = m2; i < m; i++) {
+    const ai = i * sam;
     const ci = i * ldc;
-    for (let p = 0; p < k; p++) {
-      const av = a[i * sam + p * sak];
-      const bp = p * ldb;
-      for (let j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
+    for (let j = 0; j < n; j++) {
+      let y = 0;
+      for (let p = 0; p < k; p++) y += a[ai + p * sak] * b[p * ldb + j];
+      c[ci + j] = accumulate ? c[ci + j] + y : y;
     }
   }
 }
