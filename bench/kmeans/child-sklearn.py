@@ -23,16 +23,21 @@ def main():
         start = "k-means++"
     else:
         start = X[[int(i) for i in init.split(",")]].copy()
-    km = KMeans(n_clusters=k, init=start, n_init=1, max_iter=300, tol=1e-4, algorithm=algorithm, random_state=0)
-    t0 = time.perf_counter()
-    km.fit(X)
-    ms = (time.perf_counter() - t0) * 1000
+    # Two fits in this process: the first (cold) and a second one (warm), each from a fresh estimator.
+    times = []
+    for _ in range(2):
+        km = KMeans(n_clusters=k, init=start, n_init=1, max_iter=300, tol=1e-4, algorithm=algorithm, random_state=0)
+        t0 = time.perf_counter()
+        km.fit(X)
+        times.append((time.perf_counter() - t0) * 1000)
+        time.sleep(0.3)
     threads = max((p.get("num_threads", 1) for p in threadpool_info() if p.get("user_api") == "openmp"), default=1)
     print(
         json.dumps(
             {
                 "tool": f"scikit-learn {sklearn.__version__} KMeans({algorithm})",
-                "ms": ms,
+                "ms": times[0],
+                "warmMs": times[1],
                 "inertia": float(km.inertia_),
                 "nIter": int(km.n_iter_),
                 "threads": threads,
