@@ -18,11 +18,14 @@ export function treePredict(
   leafWidth: i32,
   outWidth: i32,
 ): void {
-  for (let r = 0; r < nRows; r++) {
-    const row = x + <usize>r * ((<usize>nFeat) << 3);
-    const o = out + <usize>r * ((<usize>outWidth) << 3);
-    for (let t = 0; t < nTrees; t++) {
-      let i = load<i32>(treeStart + ((<usize>t) << 2));
+  // Trees outer, rows inner: a tree's upper nodes stay in cache across the block's rows.
+  for (let t = 0; t < nTrees; t++) {
+    const root = load<i32>(treeStart + ((<usize>t) << 2));
+    const slot = outWidth === 1 || leafWidth !== 1 ? 0 : t % outWidth;
+    for (let r = 0; r < nRows; r++) {
+      const row = x + <usize>r * ((<usize>nFeat) << 3);
+      const o = out + <usize>r * ((<usize>outWidth) << 3);
+      let i = root;
       for (;;) {
         const p = nodes + ((<usize>i) << 4);
         const f = load<i32>(p);
@@ -41,7 +44,7 @@ export function treePredict(
       }
       const leaf = <usize>load<i32>(nodes + ((<usize>i) << 4), 4);
       if (leafWidth === 1) {
-        const q = o + ((<usize>(outWidth === 1 ? 0 : t % outWidth)) << 3);
+        const q = o + ((<usize>slot) << 3);
         store<f64>(q, load<f64>(q) + load<f64>(leafValues + (leaf << 3)));
       } else {
         const lv = leafValues + leaf * ((<usize>leafWidth) << 3);

@@ -234,6 +234,7 @@ async function boost(
         catSmooth: 10,
         maxCatThreshold: 32,
         maxCatOneHot: 4,
+        keepGoLeft: rows !== null,
         rows,
       });
       const order = learner.rowOrder;

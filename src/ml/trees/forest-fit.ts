@@ -173,6 +173,7 @@ async function grow(
       catSmooth: 0,
       maxCatThreshold: 32,
       maxCatOneHot: 4,
+      keepGoLeft: false,
       rows,
     });
     tree.goLeft = [];

@@ -318,7 +318,17 @@ export class ForestBuilder {
   add(t: GrownTree, values: ArrayLike<number>): void {
     const base = this.feature.length;
     const leafBase = this.nLeaves;
-    for (let i = 0; i < t.feature.length; i++) {
+    // Nodes in pre-order (a left child right after its parent) for locality when walking.
+    const order: number[] = [];
+    const pos = new Int32Array(t.feature.length);
+    const stack = [0];
+    while (stack.length > 0) {
+      const i = stack.pop() as number;
+      pos[i] = order.length;
+      order.push(i);
+      if (t.feature[i] >= 0) stack.push(t.right[i], t.left[i]);
+    }
+    for (const i of order) {
       const f = t.feature[i];
       this.feature.push(f);
       if (f < 0) {
@@ -329,8 +339,8 @@ export class ForestBuilder {
         this.catStart.push(-1);
         continue;
       }
-      this.left.push(base + t.left[i]);
-      this.right.push(base + t.right[i]);
+      this.left.push(base + pos[t.left[i]]);
+      this.right.push(base + pos[t.right[i]]);
       this.missingLeft.push(t.missingLeft[i] ? 1 : 0);
       const set = t.catSet[i];
       if (set) {

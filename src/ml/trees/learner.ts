@@ -6,6 +6,8 @@ import type { GrownTree } from "./tree.js";
 
 /** Bins per feature in a histogram (uint8 bins: 255 value bins + the missing bin). */
 const BINS = 256;
+/** Nodes with fewer rows are split by sorting their rows' bins instead of a histogram. */
+const SMALL_NODE = 64;
 /** Below this many (row, feature) updates a histogram is built on one thread (waking others costs more). */
 const PARALLEL_MIN_WORK = 65_536;
 /** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
@@ -53,6 +55,8 @@ export interface GrowOptions {
   readonly maxCatThreshold: number;
   /** With at most this many categories in a node, try each one against the rest. */
   readonly maxCatOneHot: number;
+  /** Keep each split's bin table (GrownTree.goLeft) to route binned rows afterwards. */
+  readonly keepGoLeft: boolean;
   /** The rows of this tree (distinct, ascending is best for speed); null: all rows. */
   readonly rows: Uint32Array | null;
 }
@@ -92,6 +96,10 @@ export class TreeLearner {
   private readonly rows: Uint32Array;
 
   private readonly partPtrs: number[] = [];
+  private perm = new Int32Array(0);
+  private readonly keys = new Int32Array(SMALL_NODE);
+  private readonly colBins: Uint8Array;
+  private readonly statsView: Float64Array;
 
   constructor(
     readonly d: LearnerData,
@@ -106,6 +114,8 @@ export class TreeLearner {
     this.histBytes = d.nFeat * BINS * d.channels * 8;
     this.maxHists = Math.max(3, Math.floor(POOL_BYTES / this.histBytes));
     this.rows = a.u32(this.rowsPtr, d.nRows);
+    this.colBins = a.u8(d.colsPtr, d.nRows * d.nFeat);
+    this.statsView = a.f64(d.statsPtr, d.nRows * d.channels);
     this.H = new Float64Array(a.memory.buffer);
   }
 
@@ -190,15 +200,15 @@ export class TreeLearner {
 
   private nodeFeatures(o: GrowOptions): Int32Array {
     if (o.mtry >= o.features.length) return o.features;
-    // Partial Fisher–Yates: the first mtry of a shuffled copy, kept in feature order.
-    const f = Int32Array.from(o.features);
+    // Partial Fisher–Yates over a kept permutation: the first mtry, in feature order.
+    const p = this.perm;
     for (let i = 0; i < o.mtry; i++) {
-      const j = i + o.rng.int(f.length - i);
-      const t = f[i];
-      f[i] = f[j];
-      f[j] = t;
+      const j = i + o.rng.int(p.length - i);
+      const t = p[i];
+      p[i] = p[j];
+      p[j] = t;
     }
-    return f.subarray(0, o.mtry).sort();
+    return p.slice(0, o.mtry).sort();
   }
 
   grow(o: GrowOptions): GrownTree {
@@ -212,6 +222,8 @@ export class TreeLearner {
       rows.set(o.rows);
     } else for (let i = 0; i < n; i++) rows[i] = i;
     const stats = d.arena.f64(d.statsPtr, d.nRows * C);
+    // Feature draws depend on this tree's generator only, not on earlier trees.
+    this.perm = Int32Array.from(o.features);
     const rootTotals = new Float64Array(C);
     for (let i = 0; i < n; i++) {
       const s = rows[i] * C;
@@ -235,6 +247,18 @@ export class TreeLearner {
     const open: Leaf[] = [];
     const done: Leaf[] = [];
     const prepare = (leaf: Leaf, hist: number, built: boolean, feats: Int32Array) => {
+      if (
+        !built &&
+        leaf.end - leaf.start < SMALL_NODE &&
+        m === 1 &&
+        !feats.some((f) => d.bins[f].categorical)
+      ) {
+        if (hist >= 0) this.freeHists.push(hist);
+        leaf.split = this.findBestSmall(leaf, feats, o);
+        if (leaf.split) open.push(leaf);
+        else done.push(leaf);
+        return;
+      }
       // `hist` holds the leaf's histogram when built; otherwise build it now.
       let h = hist;
       if (h < 0) h = this.takeHist();
@@ -294,7 +318,7 @@ export class TreeLearner {
       t.left[node] = li;
       t.right[node] = ri;
       t.missingLeft[node] = s.missingLeft;
-      t.goLeft[node] = Uint8Array.from(goLeft);
+      if (o.keepGoLeft) t.goLeft[node] = Uint8Array.from(goLeft);
       t.gain[node] = s.gain;
       const fb = d.bins[s.feature];
       if (s.cat) {
@@ -375,6 +399,88 @@ export class TreeLearner {
       t.leafTotals.push(l.totals);
     }
     return t;
+  }
+
+  /**
+   * The best split of a small leaf (one sum channel, numeric features): each feature's rows are
+   * sorted by bin and scanned like a histogram's non-empty bins.
+   */
+  private findBestSmall(leaf: Leaf, feats: Int32Array, o: GrowOptions): Split | null {
+    const d = this.d;
+    const n = d.nRows;
+    const C = d.channels;
+    const cols = this.colBins;
+    const st = this.statsView;
+    const rows = this.rows;
+    const start = leaf.start;
+    const cnt = leaf.end - start;
+    const P = leaf.totals;
+    const Pg = P[0];
+    const Pw = P[1];
+    const cf = cnt / Pw;
+    const lam = o.lambda;
+    const minW = o.minLeafWeight;
+    const minN = Math.max(1, o.minLeafCount) * (1 - 1e-9);
+    const parent = (Pg * Pg) / (Pw + lam);
+    let bestGain = Math.max(o.minGain, 1e-10 * Math.abs(parent));
+    let best: Split | null = null;
+    const keys = this.keys.subarray(0, cnt);
+    for (let j = 0; j < feats.length; j++) {
+      const f = feats[j];
+      const base = f * n;
+      for (let k = 0; k < cnt; k++) keys[k] = (cols[base + rows[start + k]] << 16) | k;
+      keys.sort();
+      let i = 0;
+      let Mg = 0;
+      let Mw = 0;
+      while (i < cnt && keys[i] >>> 16 === 0) {
+        const r = rows[start + (keys[i] & 0xffff)] * C;
+        Mg += st[r];
+        Mw += st[r + 1];
+        i++;
+      }
+      let Lg = 0;
+      let Lw = 0;
+      while (i < cnt) {
+        const b = keys[i] >>> 16;
+        // A bin's sums in row order, then added to the running sums: the same arithmetic as
+        // the histogram path, so both find the same split.
+        let bg = 0;
+        let bw = 0;
+        while (i < cnt && keys[i] >>> 16 === b) {
+          const r = rows[start + (keys[i] & 0xffff)] * C;
+          bg += st[r];
+          bw += st[r + 1];
+          i++;
+        }
+        if (bw === 0) continue;
+        Lg += bg;
+        Lw += bw;
+        for (let miss = 0; miss < (Mw > 0 ? 2 : 1); miss++) {
+          const lg = miss ? Lg + Mg : Lg;
+          const lw = miss ? Lw + Mw : Lw;
+          const rg = Pg - lg;
+          const rw = Pw - lw;
+          if (lw < minW || rw < minW || lw * cf < minN || rw * cf < minN || !(lw > 0) || !(rw > 0)) continue;
+          const g = (lg * lg) / (lw + lam) + (rg * rg) / (rw + lam) - parent;
+          if (g > bestGain) {
+            bestGain = g;
+            const left = new Float64Array(C);
+            left[0] = lg;
+            left[1] = lw;
+            best = {
+              gain: g,
+              feature: f,
+              thr: b,
+              missingLeft: miss === 1 || (Mw === 0 && lw >= rw),
+              cat: null,
+              left,
+            };
+          }
+        }
+      }
+    }
+    return best;
   }
 
   /** The best split of a leaf over the given features, or null when none gains. */
