@@ -2,8 +2,6 @@
 // k centers, two lanes at a time with two accumulators per distance (breaks the add chain).
 // `weights` 0 means unit weights; every pointer is a byte offset into the shared memory.
 
-// @ts-ignore: decorator
-@inline
 function sqDist(x: usize, c: usize, d: i32): f64 {
   let a0 = f64x2.splat(0);
   let a1 = f64x2.splat(0);
@@ -51,13 +49,13 @@ export function kmeansAssign(
   const rowBytes = (<usize>d) << 3;
   let inertia: f64 = 0;
   for (let i = start; i < end; i++) {
-    const x = data + (<usize>i) * rowBytes;
+    const x = data + <usize>i * rowBytes;
     let best = 0;
     let bestS = Infinity;
     let c = 0;
     // Two centers at a time share the loads of x and give two independent add chains.
     for (; c + 1 < k; c += 2) {
-      const c0 = centers + (<usize>c) * rowBytes;
+      const c0 = centers + <usize>c * rowBytes;
       const c1 = c0 + rowBytes;
       let a0 = f64x2.splat(0);
       let a1 = f64x2.splat(0);
@@ -90,7 +88,7 @@ export function kmeansAssign(
       }
     }
     if (c < k) {
-      const s0 = sqDist(x, centers + (<usize>c) * rowBytes, d);
+      const s0 = sqDist(x, centers + <usize>c * rowBytes, d);
       if (s0 < bestS) {
         bestS = s0;
         best = c;
@@ -98,20 +96,18 @@ export function kmeansAssign(
     }
     store<i32>(labels + ((<usize>i) << 2), best);
     const dist = bestS;
-    if (minDist != 0) store<f64>(minDist + ((<usize>i) << 3), dist);
-    const w: f64 = weights != 0 ? load<f64>(weights + ((<usize>i) << 3)) : 1.0;
+    if (minDist !== 0) store<f64>(minDist + ((<usize>i) << 3), dist);
+    const w: f64 = weights !== 0 ? load<f64>(weights + ((<usize>i) << 3)) : 1.0;
     inertia += w * dist;
-    if (sums != 0) {
+    if (sums !== 0) {
       const mp = mass + ((<usize>best) << 3);
       store<f64>(mp, load<f64>(mp) + w);
-      accumulate(sums + (<usize>best) * rowBytes, x, d, w);
+      accumulate(sums + <usize>best * rowBytes, x, d, w);
     }
   }
   return inertia;
 }
 
-// @ts-ignore: decorator
-@inline
 function accumulate(s: usize, x: usize, d: i32, w: f64): void {
   const wv = f64x2.splat(w);
   let t = 0;
@@ -141,14 +137,14 @@ export function kmeansElkanInit(
 ): void {
   const rowBytes = (<usize>d) << 3;
   for (let i = start; i < end; i++) {
-    const x = data + (<usize>i) * rowBytes;
-    const lo = lower + (<usize>i) * (<usize>k << 3);
+    const x = data + <usize>i * rowBytes;
+    const lo = lower + <usize>i * ((<usize>k) << 3);
     let best = 0;
     let min = Math.sqrt(sqDist(x, centers, d));
     store<f64>(lo, min);
     for (let c = 1; c < k; c++) {
-      if (min > load<f64>(half + (((<usize>best) * k + c) << 3))) {
-        const v = Math.sqrt(sqDist(x, centers + (<usize>c) * rowBytes, d));
+      if (min > load<f64>(half + ((<usize>best * k + c) << 3))) {
+        const v = Math.sqrt(sqDist(x, centers + <usize>c * rowBytes, d));
         store<f64>(lo + ((<usize>c) << 3), v);
         if (v < min) {
           min = v;
@@ -182,8 +178,8 @@ export function kmeansElkanStep(
   const rowBytes = (<usize>d) << 3;
   const kBytes = (<usize>k) << 3;
   for (let i = start; i < end; i++) {
-    const x = data + (<usize>i) * rowBytes;
-    const lo = lower + (<usize>i) * kBytes;
+    const x = data + <usize>i * rowBytes;
+    const lo = lower + <usize>i * kBytes;
     const lp = labels + ((<usize>i) << 2);
     const up = upper + ((<usize>i) << 3);
     let label = load<i32>(lp);
@@ -192,14 +188,15 @@ export function kmeansElkanStep(
       let tight = false;
       for (let c = 0; c < k; c++) {
         const cOff = (<usize>c) << 3;
-        if (c == label || ub <= load<f64>(lo + cOff) || ub <= load<f64>(half + (<usize>label) * kBytes + cOff)) continue;
+        if (c === label || ub <= load<f64>(lo + cOff) || ub <= load<f64>(half + <usize>label * kBytes + cOff))
+          continue;
         if (!tight) {
-          ub = Math.sqrt(sqDist(x, centers + (<usize>label) * rowBytes, d));
+          ub = Math.sqrt(sqDist(x, centers + <usize>label * rowBytes, d));
           store<f64>(lo + ((<usize>label) << 3), ub);
           tight = true;
-          if (ub <= load<f64>(lo + cOff) || ub <= load<f64>(half + (<usize>label) * kBytes + cOff)) continue;
+          if (ub <= load<f64>(lo + cOff) || ub <= load<f64>(half + <usize>label * kBytes + cOff)) continue;
         }
-        const v = Math.sqrt(sqDist(x, centers + (<usize>c) * rowBytes, d));
+        const v = Math.sqrt(sqDist(x, centers + <usize>c * rowBytes, d));
         store<f64>(lo + cOff, v);
         if (v < ub) {
           label = c;
@@ -209,10 +206,10 @@ export function kmeansElkanStep(
       store<i32>(lp, label);
       store<f64>(up, ub);
     }
-    const w: f64 = weights != 0 ? load<f64>(weights + ((<usize>i) << 3)) : 1.0;
+    const w: f64 = weights !== 0 ? load<f64>(weights + ((<usize>i) << 3)) : 1.0;
     const mp = mass + ((<usize>label) << 3);
     store<f64>(mp, load<f64>(mp) + w);
-    accumulate(sums + (<usize>label) * rowBytes, x, d, w);
+    accumulate(sums + <usize>label * rowBytes, x, d, w);
   }
 }
 
@@ -232,7 +229,7 @@ export function kmeansElkanShift(
     const up = upper + ((<usize>i) << 3);
     const label = load<i32>(labels + ((<usize>i) << 2));
     store<f64>(up, load<f64>(up) + load<f64>(shift + ((<usize>label) << 3)));
-    const lo = lower + (<usize>i) * kBytes;
+    const lo = lower + <usize>i * kBytes;
     let c = 0;
     for (; c + 1 < k; c += 2) {
       const o = (<usize>c) << 3;
@@ -260,13 +257,13 @@ export function kmeansClosest(
   const rowBytes = (<usize>d) << 3;
   let pot: f64 = 0;
   for (let i = 0; i < n; i++) {
-    let v = sqDist(data + (<usize>i) * rowBytes, cand, d);
-    if (closest != 0) {
+    let v = sqDist(data + <usize>i * rowBytes, cand, d);
+    if (closest !== 0) {
       const c = load<f64>(closest + ((<usize>i) << 3));
       if (c < v) v = c;
     }
     store<f64>(out + ((<usize>i) << 3), v);
-    pot += weights != 0 ? load<f64>(weights + ((<usize>i) << 3)) * v : v;
+    pot += weights !== 0 ? load<f64>(weights + ((<usize>i) << 3)) * v : v;
   }
   return pot;
 }
@@ -285,8 +282,8 @@ export function kmeansInertia(
   let s: f64 = 0;
   for (let i = start; i < end; i++) {
     const c = <usize>load<i32>(labels + ((<usize>i) << 2));
-    const v = sqDist(data + (<usize>i) * rowBytes, centers + c * rowBytes, d);
-    s += weights != 0 ? load<f64>(weights + ((<usize>i) << 3)) * v : v;
+    const v = sqDist(data + <usize>i * rowBytes, centers + c * rowBytes, d);
+    s += weights !== 0 ? load<f64>(weights + ((<usize>i) << 3)) * v : v;
   }
   return s;
 }
