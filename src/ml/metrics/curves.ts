@@ -2,6 +2,7 @@ import { InputError } from "../errors.js";
 import type { Label } from "../target.js";
 import { checkSameLength, checkWeights, type WeightOptions } from "./inputs.js";
 import { binaryScores, type ScoreOptions } from "./scores.js";
+import { argsortFloat64 } from "./sort.js";
 
 /**
  * Cumulative counts at each distinct score, highest first (scikit-learn's _binary_clf_curve):
@@ -13,79 +14,53 @@ export interface ClfCurve {
   thresholds: Float64Array;
 }
 
-function sortedDesc(a: Float64Array): Float64Array {
-  a.sort();
-  return a.reverse();
-}
-
 /**
- * O(n log n) with native typed-array sorts only. Unweighted: positives' and negatives' scores are
- * sorted apart and merged; weighted: rows are binned onto the sorted distinct scores by binary search.
- * Rows of zero weight are dropped first, as scikit-learn does.
+ * O(n log n)-free in practice: one radix argsort of the scores (see sort.ts), then one walk from
+ * the highest score down, closing a point at each change of score. Rows of zero weight are
+ * dropped first, as scikit-learn does.
  */
 export function clfCurve(score: Float64Array, pos: Uint8Array, w: Float64Array | undefined): ClfCurve {
-  const n = score.length;
+  let n = score.length;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(score[i]))
       throw new InputError(`scores is missing or not finite at row ${i + 1}`, "scores");
   }
-  let kept = n;
-  if (w !== undefined) for (let i = 0; i < n; i++) if (w[i] === 0) kept--;
-  if (kept === 0) throw new InputError("a curve needs at least one row of positive weight", "yTrue");
-  if (w === undefined) return unweightedCurve(score, pos);
-  const sorted = new Float64Array(kept);
-  for (let i = 0, j = 0; i < n; i++) if (w[i] !== 0) sorted[j++] = score[i];
-  sortedDesc(sorted);
-  let m = 0;
-  for (let i = 0; i < kept; i++) if (i === 0 || sorted[i] !== sorted[m - 1]) sorted[m++] = sorted[i];
-  const thresholds = sorted.slice(0, m);
-  const posW = new Float64Array(m);
-  const negW = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
-    if (w[i] === 0) continue;
-    const s = score[i];
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (thresholds[mid] > s) lo = mid + 1;
-      else hi = mid;
+  if (w?.includes(0)) {
+    let kept = 0;
+    for (let i = 0; i < n; i++) if (w[i] !== 0) kept++;
+    const s2 = new Float64Array(kept);
+    const p2 = new Uint8Array(kept);
+    const w2 = new Float64Array(kept);
+    for (let i = 0, j = 0; i < n; i++) {
+      if (w[i] === 0) continue;
+      s2[j] = score[i];
+      p2[j] = pos[i];
+      w2[j++] = w[i];
     }
-    if (pos[i]) posW[lo] += w[i];
-    else negW[lo] += w[i];
+    score = s2;
+    pos = p2;
+    w = w2;
+    n = kept;
   }
-  for (let i = 1; i < m; i++) {
-    posW[i] += posW[i - 1];
-    negW[i] += negW[i - 1];
-  }
-  return { fps: negW, tps: posW, thresholds };
-}
-
-function unweightedCurve(score: Float64Array, pos: Uint8Array): ClfCurve {
-  const n = score.length;
-  let nPos = 0;
-  for (let i = 0; i < n; i++) nPos += pos[i];
-  const ps = new Float64Array(nPos);
-  const ns = new Float64Array(n - nPos);
-  for (let i = 0, a = 0, b = 0; i < n; i++) {
-    if (pos[i]) ps[a++] = score[i];
-    else ns[b++] = score[i];
-  }
-  sortedDesc(ps);
-  sortedDesc(ns);
+  if (n === 0) throw new InputError("a curve needs at least one row of positive weight", "yTrue");
+  const order = argsortFloat64(score);
   const fps = new Float64Array(n);
   const tps = new Float64Array(n);
   const thresholds = new Float64Array(n);
-  let a = 0;
-  let b = 0;
+  let tp = 0;
+  let fp = 0;
   let m = 0;
-  while (a < ps.length || b < ns.length) {
-    const s = a < ps.length && (b >= ns.length || ps[a] >= ns[b]) ? ps[a] : ns[b];
-    while (a < ps.length && ps[a] === s) a++;
-    while (b < ns.length && ns[b] === s) b++;
-    tps[m] = a;
-    fps[m] = b;
-    thresholds[m++] = s;
+  for (let r = n - 1; r >= 0; r--) {
+    const i = order[r];
+    const s = score[i];
+    const wi = w === undefined ? 1 : w[i];
+    if (pos[i]) tp += wi;
+    else fp += wi;
+    if (r === 0 || score[order[r - 1]] !== s) {
+      tps[m] = tp;
+      fps[m] = fp;
+      thresholds[m++] = s;
+    }
   }
   return { fps: fps.slice(0, m), tps: tps.slice(0, m), thresholds: thresholds.slice(0, m) };
 }

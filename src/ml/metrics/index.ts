@@ -9,4 +9,5 @@ export * from "./regression.js";
 export * from "./report.js";
 export * from "./scorers.js";
 export * from "./scores.js";
+export * from "./sort.js";
 export * from "./summary.js";

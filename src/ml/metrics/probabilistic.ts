@@ -2,6 +2,7 @@ import { InputError, ParameterError } from "../errors.js";
 import type { Label } from "../target.js";
 import { checkSameLength, checkWeights, uniqueLabels, type WeightOptions } from "./inputs.js";
 import { binaryScores, multiclassScores, type ScoreOptions } from "./scores.js";
+import { sortedCopy } from "./sort.js";
 
 /** float64 machine epsilon: scikit-learn 1.2's eps="auto" for float64 probabilities. */
 const EPS = 2.220446049250313e-16;
@@ -156,7 +157,7 @@ export function calibrationCurve(
     for (let i = 0; i < nBins; i++) edges[i] = i * step;
     edges[nBins] = 1;
   } else {
-    const sorted = Float64Array.from(p).sort();
+    const sorted = sortedCopy(p);
     for (let i = 0; i <= nBins; i++)
       edges[i] = linearQuantile(sorted, i === nBins ? 1 : (i * step * 100) / 100);
   }

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   accuracy,
+  argsortFloat64,
   averagePrecision,
   balancedAccuracy,
   brierScore,
@@ -18,6 +19,7 @@ import {
   rocAuc,
   rocCurve,
   rootMeanSquaredError,
+  selectInPlace,
 } from "../../../src/ml/metrics/index.js";
 
 const near = (a: number, b: number, tol = 1e-12) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
@@ -233,6 +235,44 @@ describe("regression properties", () => {
         expect(meanAbsoluteError(a, b) <= rmse * (1 + 1e-12)).toBe(true);
         expect(near(rmse ** 2, meanSquaredError(a, b), 1e-12)).toBe(true);
       }),
+    );
+  });
+});
+
+describe("radix argsort", () => {
+  it("orders any doubles as a comparator sort does, stably", () => {
+    const doubles = fc.oneof(
+      fc.double({ noNaN: true }),
+      fc.constantFrom(0, -0, 1, -1, Number.MIN_VALUE, -Number.MAX_VALUE),
+      fc.integer({ min: -3, max: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(doubles, { maxLength: 300 }), (xs) => {
+        const v = Float64Array.from(xs);
+        const expected = Array.from(v.keys()).sort((a, b) => {
+          const d = v[a] - v[b] || (Object.is(v[a], -0) ? 0 : 1) - (Object.is(v[b], -0) ? 0 : 1);
+          return Number.isNaN(d) ? 0 : d || a - b;
+        });
+        expect(Array.from(argsortFloat64(v))).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe("quickselect", () => {
+  it("finds the k-th smallest value and partitions around it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 200 }),
+        fc.nat(),
+        (xs, kk) => {
+          const a = Float64Array.from(xs);
+          const k = kk % a.length;
+          const sorted = Float64Array.from(xs).sort();
+          expect(selectInPlace(a, k)).toBe(sorted[k]);
+          for (let i = 0; i < a.length; i++) expect(i < k ? a[i] <= a[k] : a[i] >= a[k]).toBe(true);
+        },
+      ),
     );
   });
 });
