@@ -13,6 +13,7 @@ import {
   throwIfAborted,
 } from "../estimator.js";
 import { FeatureMatrix, type Features } from "../features.js";
+import { checkParts } from "../preprocessing/parts.js";
 import type { Label, Target } from "../target.js";
 import { cloneChild, isEstimator, type NestedOverrides, splitOverrides } from "./nested.js";
 
@@ -233,7 +234,7 @@ export class Pipeline<F extends AnyEstimator = AnyEstimator> implements Estimato
 
   static fromParts(parts: ModelParts, load: (child: ModelParts) => AnyEstimator): AnyPipeline {
     const fail = (msg: string) => new ModelFormatError(`pipeline: ${msg}`);
-    if (parts.kind !== "pipeline") throw fail(`parts of kind "${parts.kind}"`);
+    checkParts(parts, "pipeline");
     const names = (parts.params as { steps?: unknown }).steps;
     if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === "string")) {
       throw fail("params.steps must be a non-empty list of names");

@@ -16,7 +16,7 @@ import { choice, custom, type ParamsOf, resolveParams } from "../params.js";
 import { cloneChild, isEstimator, type NestedOverrides, splitOverrides } from "../pipeline/nested.js";
 import type { Target } from "../target.js";
 import { alignFeatures } from "./base.js";
-import { readFeatures } from "./parts.js";
+import { checkParts, readFeatures } from "./parts.js";
 
 /** Which columns a route takes: names, or every column of the given inferred types. */
 export type ColumnSelector = readonly string[] | { readonly types: readonly SemanticType[] };
@@ -313,7 +313,7 @@ export class ColumnTransformer implements Transformer<ColumnTransformerParams> {
   static fromParts(parts: ModelParts, load: (child: ModelParts) => AnyEstimator): ColumnTransformer {
     const kind = "column_transformer";
     const fail = (msg: string) => new ModelFormatError(`${kind}: ${msg}`);
-    if (parts.kind !== kind) throw fail(`parts of kind "${parts.kind}"`);
+    checkParts(parts, kind);
     const children: Record<string, AnyEstimator> = {};
     for (const [name, child] of Object.entries(parts.children ?? {})) children[name] = load(child);
     let out: ColumnTransformer;

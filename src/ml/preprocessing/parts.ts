@@ -11,9 +11,29 @@ export function formatError(kind: string, message: string): ModelFormatError {
   return new ModelFormatError(`${kind}: ${message}`);
 }
 
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+}
+
+/** Parts of the given kind with the shape ModelParts promises (params, state, arrays, children objects; features a list). */
+export function checkParts(parts: unknown, kind: string): asserts parts is ModelParts {
+  if (!isObject(parts)) throw formatError(kind, "parts must be an object");
+  if (parts.kind !== kind) throw formatError(kind, `parts of kind "${String(parts.kind)}"`);
+  for (const key of ["params", "state", "arrays"]) {
+    if (!isObject(parts[key])) throw formatError(kind, `${key} must be an object`);
+  }
+  if (!Array.isArray(parts.features)) throw formatError(kind, "features must be an array");
+  if (parts.children !== undefined) {
+    if (!isObject(parts.children)) throw formatError(kind, "children must be an object");
+    for (const [name, child] of Object.entries(parts.children)) {
+      if (!isObject(child)) throw formatError(kind, `child "${name}" must be an object`);
+    }
+  }
+}
+
 /** The parts' kind must be `kind`; params are resolved as the constructor would (bad ones refused). */
 export function readParams<S extends ParamSpecs>(parts: ModelParts, kind: string, specs: S, owner: string) {
-  if (parts.kind !== kind) throw formatError(kind, `parts of kind "${parts.kind}"`);
+  checkParts(parts, kind);
   try {
     return resolveParams(owner, specs, parts.params as Partial<ParamsOf<S>>);
   } catch (e) {
