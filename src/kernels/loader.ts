@@ -72,6 +72,8 @@ export interface KernelExports {
     labels: number,
     weights: number,
   ): number;
+  kmeansPrepare(block: number, m: number, d: number, out: number, sums: number): number;
+  kmeansSquares(rows: number, n: number, d: number, means: number, out: number): void;
   /** Dense product C (+)= A·B over f64 (src/kernels/assembly/matmul.ts); `accumulate` 0 or 1. */
   gemm(
     m: number,

@@ -11,4 +11,6 @@ export {
   kmeansElkanShift,
   kmeansElkanStep,
   kmeansInertia,
+  kmeansPrepare,
+  kmeansSquares,
 } from "./kmeans";

@@ -287,3 +287,38 @@ export function kmeansInertia(
   }
   return s;
 }
+
+// Prepares a block of a fit's rows: `block` holds d columns of m f64 one after another; writes
+// them row-major into `out` (m × d) and adds each column's sum into sums[j]. Returns −1 when
+// every value is finite, else the position j·m + i of the first value that is not.
+export function kmeansPrepare(block: usize, m: i32, d: i32, out: usize, sums: usize): i32 {
+  const colBytes = (<usize>m) << 3;
+  const rowBytes = (<usize>d) << 3;
+  for (let j = 0; j < d; j++) {
+    const col = block + <usize>j * colBytes;
+    const dst = out + ((<usize>j) << 3);
+    let sum: f64 = 0;
+    for (let i = 0; i < m; i++) {
+      const v = load<f64>(col + ((<usize>i) << 3));
+      if (v - v !== 0) return j * m + i;
+      sum += v;
+      store<f64>(dst + <usize>i * rowBytes, v);
+    }
+    const sp = sums + ((<usize>j) << 3);
+    store<f64>(sp, load<f64>(sp) + sum);
+  }
+  return -1;
+}
+
+// Adds Σ (x_ij − means[j])² over rows [0, n) of row-major `rows` (n × d) into out[j].
+export function kmeansSquares(rows: usize, n: i32, d: i32, means: usize, out: usize): void {
+  const rowBytes = (<usize>d) << 3;
+  for (let i = 0; i < n; i++) {
+    const x = rows + <usize>i * rowBytes;
+    for (let j = 0; j < d; j++) {
+      const o = (<usize>j) << 3;
+      const u = load<f64>(x + o) - load<f64>(means + o);
+      store<f64>(out + o, load<f64>(out + o) + u * u);
+    }
+  }
+}

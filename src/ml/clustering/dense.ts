@@ -21,26 +21,32 @@ export interface NumericColumns {
 
 /**
  * The input's features as numeric columns. A categorical feature, a missing value or an
- * infinity is an InputError naming the feature: clustering is distance-based, so encoding,
+ * infinity (unless `checkFinite` is false: the caller checks) is an InputError naming the feature: clustering is distance-based, so encoding,
  * imputing and scaling are the user's choices (a pipeline), never silent ones here.
  */
-export function numericColumns(X: Features, spec?: readonly FeatureSpec[]): NumericColumns {
+export function numericColumns(
+  X: Features,
+  spec?: readonly FeatureSpec[],
+  checkFinite = true,
+): NumericColumns {
   const fm = FeatureMatrix.from(X, spec);
   const columns = fm.features.map((_, j) => {
     const col = fm.numericColumn(j);
-    for (let i = 0; i < col.length; i++) {
-      const v = col[i];
-      if (v - v !== 0) {
-        const what = Number.isNaN(v) ? "a missing value" : "an infinite value";
-        throw new InputError(
-          `feature "${fm.names[j]}" has ${what} at row ${i}; clustering needs finite numbers (impute or drop it first)`,
-          fm.names[j],
-        );
-      }
+    if (checkFinite) {
+      for (let i = 0; i < col.length; i++) if (col[i] - col[i] !== 0) throw notFinite(fm.names[j], i, col[i]);
     }
     return col;
   });
   return { columns, nRows: fm.nRows, names: fm.names, spec: fm.spec() };
+}
+
+/** The InputError for a missing or infinite value of feature `name` at row `row`. */
+export function notFinite(name: string, row: number, v: number): InputError {
+  const what = Number.isNaN(v) ? "a missing value" : "an infinite value";
+  return new InputError(
+    `feature "${name}" has ${what} at row ${row}; clustering needs finite numbers (impute or drop it first)`,
+    name,
+  );
 }
 
 /** Columns written row-major into `out` (nRows × nCols; a new array by default). */

@@ -58,7 +58,7 @@ export class KMeans extends CentroidClusterer<KMeansParams> implements Clusterer
   }
 
   async fit(X: Features, options: FitOptions = {}): Promise<this> {
-    const cols = numericColumns(X);
+    const cols = numericColumns(X, undefined, false); // the workspace checks the values
     const weights = checkWeights(options.sampleWeight, cols.nRows);
     const result = await fitKMeans("KMeans", cols, this.params, weights, options);
     this.inertia = result.inertia;

@@ -1,7 +1,7 @@
 import { Random } from "../../data/random.js";
 import { ParameterError } from "../errors.js";
 import { type FitOptions, throwIfAborted } from "../estimator.js";
-import { meanColumnVariance, type NumericColumns } from "./dense.js";
+import type { NumericColumns } from "./dense.js";
 import { randomRows } from "./init.js";
 import { elkan, KMeansWorkspace, kmeansPlusPlus, lloyd, type RunResult, wantsHelper } from "./wasm.js";
 
@@ -56,10 +56,10 @@ export async function fitKMeans(
     warnings.push(`explicit initial centers given: nInit=${p.nInit} ignored, one run made`);
   }
   const runs = runsOf(p);
-  const tol = p.tol * meanColumnVariance(cols);
   const rng = new Random(p.randomState);
   const { signal, onProgress } = options;
   const ws = new KMeansWorkspace(cols, n, d, k, weights, wantsHelper(n, d, k));
+  const tol = p.tol * ws.meanVariance;
   let best: RunResult | undefined;
   for (let r = 0; r < runs; r++) {
     throwIfAborted(signal);

@@ -3,7 +3,7 @@ import { isMainThread } from "node:worker_threads";
 import type { Random } from "../../data/random.js";
 import { siblingModule, WorkerPool } from "../parallel/pool.js";
 import { Arena } from "../trees/arena.js";
-import { type NumericColumns, toRowMajor } from "./dense.js";
+import { type NumericColumns, notFinite } from "./dense.js";
 import type { KernelTask, KMeansKernel } from "./kernel-worker.js";
 import { averageCenters, relocateEmpty, sameLabels } from "./step.js";
 
@@ -47,6 +47,8 @@ export class KMeansWorkspace {
   readonly massView: Float64Array;
   private elkanBuffers: ElkanBuffers | undefined;
   private seedBuffers: [number, number, number] | undefined;
+  /** The mean over features of their variances, when built from columns (scikit-learn's scale for `tol`). */
+  readonly meanVariance: number = Number.NaN;
   /** True once the helper thread has its kernel instance on this memory. */
   private helperReady = false;
 
@@ -63,7 +65,7 @@ export class KMeansWorkspace {
     this.data = this.arena.alloc(n * d * 8);
     this.dataView = this.arena.f64(this.data, n * d);
     if (data instanceof Float64Array) this.dataView.set(data.subarray(0, n * d));
-    else toRowMajor(data, this.dataView);
+    else this.meanVariance = this.loadColumns(data);
     this.weights = weightArray ? this.arena.alloc(n * 8) : 0;
     if (weightArray) this.arena.f64(this.weights, n).set(weightArray);
     this.labels = this.arena.alloc(n * 4);
@@ -118,6 +120,37 @@ export class KMeansWorkspace {
     if (remote) rest = await remote;
     else for (const a of second) rest += fn(...a) ?? 0;
     return first + rest;
+  }
+
+  /**
+   * Writes the columns row-major into the workspace, block by block through the kernel (which
+   * also checks that every value is finite); returns the mean of the columns' variances.
+   */
+  private loadColumns(c: NumericColumns): number {
+    const { n, d, arena: a } = this;
+    const kx = a.k;
+    const block = a.alloc(BLOCK * d * 8);
+    const sums = a.alloc(d * 8);
+    const sq = a.alloc(d * 8);
+    a.f64(sums, d).fill(0);
+    a.f64(sq, d).fill(0);
+    for (let start = 0; start < n; start += BLOCK) {
+      const m = Math.min(n, start + BLOCK) - start;
+      for (let j = 0; j < d; j++) a.f64(block + j * m * 8, m).set(c.columns[j].subarray(start, start + m));
+      const bad = kx.kmeansPrepare(block, m, d, this.data + start * d * 8, sums);
+      if (bad >= 0) {
+        const j = Math.floor(bad / m);
+        const i = start + (bad % m);
+        throw notFinite(c.names[j], i, c.columns[j][i]);
+      }
+    }
+    if (n === 0 || d === 0) return 0;
+    const means = a.f64(sums, d);
+    for (let j = 0; j < d; j++) means[j] /= n;
+    kx.kmeansSquares(this.data, n, d, sums, sq);
+    let total = 0;
+    for (const v of a.f64(sq, d)) total += v / n;
+    return total / d;
   }
 
   /** Whether passes currently split the rows with the helper thread. */
@@ -219,8 +252,8 @@ export class KMeansWorkspace {
       );
     }
     return {
-      centers: Float64Array.from(this.centerView),
-      labels: Int32Array.from(this.labelView),
+      centers: this.centerView.slice(),
+      labels: this.labelView.slice(),
       inertia,
       nIter,
       converged,
