@@ -7,3 +7,9 @@ export * from "./models.js";
 export * from "./registry.js";
 export * from "./runs.js";
 export type { RunStatus } from "./tables.js";
+
+import { setDefaultTrainingStore } from "../training/store.js";
+import { Registry } from "./registry.js";
+
+// Training code records into the embedded registry unless given another one.
+setDefaultTrainingStore(() => Registry.open());

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Json, JsonObject } from "../ml/estimator.js";
+import type { NewVersion } from "../training/store.js";
 import type { Db } from "./database.js";
 import { ConflictError, NotFoundError } from "./errors.js";
 import { json } from "./tables.js";
@@ -31,19 +32,7 @@ export interface VersionRecord {
   createdAt: Date;
 }
 
-export interface NewVersion {
-  modelName: string;
-  task: string;
-  inputSchema: Json;
-  version: string;
-  runId?: number | null;
-  artifactUri: string;
-  checksum: string;
-  sizeBytes: number;
-  metrics?: JsonObject;
-  /** Make it the active version in the same transaction (default false). */
-  activate?: boolean;
-}
+export type { NewVersion } from "../training/store.js";
 
 export interface Comparison {
   versions: VersionRecord[];
@@ -112,6 +101,19 @@ export class ModelStore {
       return row.id;
     });
     return this.versionById(id);
+  }
+
+  /** Whether the model exists and has an active version. */
+  async hasActive(modelName: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("model_version as v")
+      .innerJoin("model as m", "m.id", "v.model_id")
+      .select("v.id")
+      .where("m.workspace", "=", this.workspace)
+      .where("m.name", "=", modelName)
+      .where("v.active", "=", true)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Makes `version` the one active version of its model, atomically. */

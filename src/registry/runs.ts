@@ -1,7 +1,8 @@
 import type { Json, JsonObject } from "../ml/estimator.js";
+import type { RunFields, RunStatus } from "../training/store.js";
 import type { Db } from "./database.js";
 import { NotFoundError } from "./errors.js";
-import { json, type RunRow, type RunStatus } from "./tables.js";
+import { json, type RunRow } from "./tables.js";
 
 /** One training run: a fitted candidate (or a failed attempt) with everything needed to audit it. */
 export interface RunRecord {
@@ -37,8 +38,7 @@ export interface RunRecord {
   finishedAt: Date | null;
 }
 
-/** What a caller may set on a run (everything but id, workspace and timestamps). */
-export type RunFields = Partial<Omit<RunRecord, "id" | "workspace" | "startedAt" | "finishedAt">>;
+export type { RunFields } from "../training/store.js";
 
 export interface RunListOptions {
   status?: RunStatus;
@@ -59,7 +59,7 @@ const JSON_FIELDS = [
   "durations",
 ] as const;
 
-const COLUMN: Record<keyof RunFields, string> = {
+const COLUMN: Record<keyof Required<RunFields>, string> = {
   status: "status",
   modelName: "model_name",
   modelVersion: "model_version",

@@ -24,7 +24,9 @@ export interface DatasetTable {
   created_at: Generated<Date>;
 }
 
-export type RunStatus = "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
+import type { RunStatus } from "../training/store.js";
+
+export type { RunStatus };
 
 export interface TrainingRunTable {
   id: Generated<number>;

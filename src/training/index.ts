@@ -6,5 +6,6 @@ export * from "./evaluate.js";
 export * from "./logger.js";
 export * from "./model-output.js";
 export * from "./model-trainer.js";
+export * from "./store.js";
 export * from "./suggest.js";
 export * from "./trainer.js";

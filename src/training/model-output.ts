@@ -1,10 +1,10 @@
+import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { LIBRARY_VERSION } from "../ml/catalog.js";
 import type { JsonObject } from "../ml/estimator.js";
 import { encodeModel, writeFileAtomic } from "../ml/model-file.js";
 import type { Pipeline } from "../ml/pipeline/index.js";
-import { sha256 } from "../registry/artifacts.js";
-import type { Registry } from "../registry/registry.js";
+import type { TrainingStore } from "./store.js";
 
 /** Where a trained model was written. */
 export interface SavedModel {
@@ -30,7 +30,7 @@ export function metadataPathOf(modelPath: string): string {
 export async function writeModel(
   model: Pipeline,
   metadata: JsonObject,
-  target: { registry?: Registry; name: string; version: string; savePath?: string },
+  target: { registry?: TrainingStore; name: string; version: string; savePath?: string },
 ): Promise<SavedModel> {
   const bytes = encodeModel(model.toParts(), metadata, LIBRARY_VERSION);
   const meta = Buffer.from(`${JSON.stringify(metadata, null, 2)}\n`);
@@ -51,5 +51,11 @@ export async function writeModel(
     metadataPath = metadataPathOf(target.savePath);
     await writeFile(metadataPath, meta);
   }
-  return { path, metadataPath, uri, checksum: sha256(bytes), sizeBytes: bytes.length };
+  return {
+    path,
+    metadataPath,
+    uri,
+    checksum: createHash("sha256").update(bytes).digest("hex"),
+    sizeBytes: bytes.length,
+  };
 }

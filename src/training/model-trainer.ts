@@ -7,13 +7,13 @@ import type { Json, JsonObject } from "../ml/estimator.js";
 import type { ConfusionMatrix } from "../ml/metrics/confusion.js";
 import type { ClassMetrics } from "../ml/metrics/report.js";
 import type { Label } from "../ml/target.js";
-import { Registry, type RegistryOptions } from "../registry/registry.js";
 import { buildPipeline, type ModelPipeline } from "./algorithms.js";
 import { parseTrainingConfig, type TrainingConfig } from "./config.js";
 import { loadTrainingData, type SplitData, splitTrainingData, type TrainingData } from "./data.js";
 import { ModelTrainerError, TrainingError } from "./errors.js";
 import { evaluateModel, featureImportances, type Importance } from "./evaluate.js";
 import { type Logger, stderrLogger } from "./logger.js";
+import { openDefaultTrainingStore, type TrainingStore } from "./store.js";
 
 export interface ModelTrainerOptions {
   datasetPath: string;
@@ -31,8 +31,8 @@ export interface ModelTrainerOptions {
   exclude?: string[];
   /** Default: JSON lines on stderr at info level. */
   logger?: Logger;
-  /** Where saveTrainingRun records runs: an open Registry, or options to open one (default: the embedded one). */
-  registry?: Registry | RegistryOptions;
+  /** Where saveTrainingRun records runs: an open Registry (default: the embedded one under TRAINYARD_HOME). */
+  registry?: TrainingStore;
 }
 
 /** Hyperparameters of S1's random forest (camelCase scikit-learn names). */
@@ -82,7 +82,7 @@ export class ModelTrainer {
   private params: ForestParams = {};
   private metrics?: ClassifierMetrics;
   private trainMs = 0;
-  private ownRegistry?: Registry;
+  private ownRegistry?: TrainingStore & { close(): Promise<void> };
 
   constructor(private readonly options: ModelTrainerOptions) {
     this.log = options.logger ?? stderrLogger();
@@ -272,10 +272,9 @@ export class ModelTrainer {
     return this.model;
   }
 
-  private async registry(): Promise<Registry> {
-    const r = this.options.registry;
-    if (r instanceof Registry) return r;
-    this.ownRegistry ??= await Registry.open(r ?? {});
+  private async registry(): Promise<TrainingStore> {
+    if (this.options.registry) return this.options.registry;
+    this.ownRegistry ??= await openDefaultTrainingStore();
     return this.ownRegistry;
   }
 }

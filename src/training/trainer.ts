@@ -3,9 +3,6 @@ import type { Table } from "../data/table.js";
 import { LIBRARY_VERSION } from "../ml/catalog.js";
 import type { Json, JsonObject } from "../ml/estimator.js";
 import { throwIfAborted } from "../ml/estimator.js";
-import { NotFoundError } from "../registry/errors.js";
-import type { VersionRecord } from "../registry/models.js";
-import type { Registry } from "../registry/registry.js";
 import type { ModelPipeline } from "./algorithms.js";
 import { isClassification } from "./algorithms.js";
 import { type Candidate, fitCandidate } from "./candidates.js";
@@ -28,6 +25,7 @@ import {
 } from "./evaluate.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { type SavedModel, writeModel } from "./model-output.js";
+import type { RecordedVersion, TrainingStore } from "./store.js";
 
 export type Stage =
   | "load"
@@ -49,7 +47,7 @@ export interface TrainingProgress {
 
 export interface TrainerOptions {
   /** Record runs and the model version here; without it nothing is recorded (and only savePath is written). */
-  registry?: Registry;
+  registry?: TrainingStore;
   logger?: Logger;
   signal?: AbortSignal;
   onProgress?: (p: TrainingProgress) => void;
@@ -104,7 +102,7 @@ export interface TrainingResult {
     runId: number | null;
   };
   saved: SavedModel | null;
-  model: { name: string; version: string; versionRecord: VersionRecord | null };
+  model: { name: string; version: string; versionRecord: RecordedVersion | null };
   durationsMs: Record<string, number>;
   warnings: string[];
 }
@@ -316,7 +314,7 @@ export class Trainer {
 
     // record
     stage("record", "recording runs");
-    let versionRecord: VersionRecord | null = null;
+    let versionRecord: RecordedVersion | null = null;
     if (registry) {
       for (const x of candidates) {
         if (x.runId === null || !x.c.model || !x.evaluation) continue;
@@ -340,7 +338,9 @@ export class Trainer {
       }
       if (saved?.uri) {
         const activate =
-          config.model.activate === "if_none" ? !(await hasActive(registry, name)) : config.model.activate;
+          config.model.activate === "if_none"
+            ? !(await registry.models.hasActive(name))
+            : config.model.activate;
         versionRecord = await registry.models.addVersion({
           modelName: name,
           task: data.task.task,
@@ -446,16 +446,6 @@ export class Trainer {
       );
     }
     for (const f of d.quality.findings) if (f.severity !== "info") this.log.warn({ code: f.code }, f.message);
-  }
-}
-
-async function hasActive(registry: Registry, name: string): Promise<boolean> {
-  try {
-    await registry.models.resolve(name);
-    return true;
-  } catch (e) {
-    if (e instanceof NotFoundError) return false;
-    throw e;
   }
 }
 
