@@ -103,6 +103,23 @@ describe("KMeans properties", () => {
     expect(weighted.inertia).toBeCloseTo(repeated.inertia, 12);
   });
 
+  it("transform gives the distances to every center; progress is reported", async () => {
+    const seen: number[] = [];
+    const km = await new KMeans({ nClusters: 4, randomState: 2 }).fit(fin.X, {
+      onProgress: (p) => seen.push(p.done / p.total),
+    });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen[seen.length - 1]).toBe(1);
+    const dist = km.transform(fin.X);
+    const labels = km.predict(fin.X);
+    for (let i = 0; i < fin.X.nRows; i++) {
+      const row = Array.from(dist.subarray(i * 4, i * 4 + 4));
+      expect(row.indexOf(Math.min(...row))).toBe(labels[i]);
+    }
+    const total = Array.from(labels).reduce((s, l, i) => s + dist[i * 4 + l] ** 2, 0);
+    expect(total).toBeCloseTo(km.inertia, 6);
+  });
+
   it("recovers the planted fincoach segments (adjusted Rand index vs the truth)", async () => {
     const km = await new KMeans({ nClusters: 5, nInit: 4, randomState: 0 }).fit(fin.X);
     expect(adjustedRandScore(truthCodes, km.labels ?? [])).toBeGreaterThan(0.95);
