@@ -10,8 +10,17 @@ import {
 } from "./search-space.js";
 import { tpePropose } from "./tpe.js";
 
-/** Trials per round for searches whose trials do not depend on each other (enough to keep both cores busy). */
+/**
+ * Trials per round when a stop rule (patience, time budget) is checked between rounds; enough to
+ * keep both cores busy. Without one, a list search is one round, so no core waits at round ends.
+ */
 const ROUND = 8;
+
+function roundSize(options: SearchOptions): number {
+  return options.patience === undefined && options.timeBudgetMs === undefined
+    ? Number.POSITIVE_INFINITY
+    : ROUND;
+}
 
 /** Parameter names in sorted order, as scikit-learn's ParameterGrid / ParameterSampler iterate them. */
 function sortedNames(space: SearchSpace): string[] {
@@ -30,18 +39,18 @@ export function gridCandidates(space: SearchSpace): TrialParams[] {
 }
 
 /** In-order rounds over a fixed list. */
-function listStrategy(name: string, list: readonly TrialParams[]): Strategy {
+function listStrategy(name: string, list: readonly TrialParams[], round: number): Strategy {
   return {
     name,
     planned: list.length,
-    next: (trials) => list.slice(trials.length, trials.length + ROUND).map((params) => ({ params })),
+    next: (trials) => list.slice(trials.length, trials.length + round).map((params) => ({ params })),
   };
 }
 
 /** Every combination of the space's values (choices, integer ranges, uniform ranges given a `grid` size). */
 export class GridSearch extends Search {
   protected strategy(): Strategy {
-    return listStrategy("GridSearch", gridCandidates(this.space));
+    return listStrategy("GridSearch", gridCandidates(this.space), roundSize(this.options));
   }
 }
 
@@ -59,6 +68,7 @@ export class RandomSearch extends Search {
     return listStrategy(
       "RandomSearch",
       Array.from({ length: n }, () => randomParams(this.space, rng)),
+      roundSize(this.options),
     );
   }
 }
@@ -98,7 +108,7 @@ export class BayesSearch extends Search<BayesSearchOptions> {
         const n = trials.length;
         if (n >= nTrials) return [];
         if (n < nStartup)
-          return startup.slice(n, Math.min(n + ROUND, nStartup)).map((params) => ({ params }));
+          return startup.slice(n).map((params) => ({ params }));
         const history = trials
           .filter((t) => t.status === "ok")
           .map((t) => ({ params: t.params, loss: -t.mean }));
