@@ -36,8 +36,9 @@ export const KMEANS_PARAMS = {
   maxIter: int(1, 300),
   /** Converged when Σ squared center shifts ≤ tol × the mean feature variance (scikit-learn's rule). */
   tol: num(1e-4, { min: 0 }),
-  /** "elkan" gives the same result as "lloyd" with fewer distance computations (bounds). */
-  algorithm: choice(["lloyd", "elkan"] as const, "elkan"),
+  /** "elkan" gives the same result as "lloyd" with fewer distance computations (bounds); it pays
+   * with many iterations or clusters; with few (the usual case) Lloyd's simpler pass is faster. */
+  algorithm: choice(["lloyd", "elkan"] as const, "lloyd"),
   randomState: int(0, 0, 2 ** 32 - 1),
 };
 export type KMeansParams = ParamsOf<typeof KMEANS_PARAMS>;
