@@ -14,15 +14,13 @@ export type KMeansKernel =
   | "kmeansElkanShift"
   | "kmeansClosest";
 
-const instances = new WeakMap<WebAssembly.Memory, KernelExports>();
-
-/** Runs the calls on this thread's instance over the fit's shared memory; returns the sum of their results. */
+/**
+ * Runs the calls on an instance over the fit's shared memory; returns the sum of their results.
+ * Each message brings a new Memory object (for the same shared buffer), so the instance is made
+ * per task: cheap, as the module is compiled once per thread.
+ */
 export function runKernel(task: KernelTask): number {
-  let k = instances.get(task.memory);
-  if (!k) {
-    k = instantiateKernels(kernelModule(), task.memory);
-    instances.set(task.memory, k);
-  }
+  const k: KernelExports = instantiateKernels(kernelModule(), task.memory);
   const fn = k[task.op] as (...args: number[]) => number | undefined;
   let total = 0;
   for (const args of task.calls) total += fn(...args) ?? 0;

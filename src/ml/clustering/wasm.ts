@@ -8,13 +8,6 @@ import type { KernelTask, KMeansKernel } from "./kernel-worker.js";
 import { averageCenters, relocateEmpty, sameLabels } from "./step.js";
 
 /**
- * k-means on the WebAssembly SIMD kernels (src/kernels/assembly/kmeans.ts). A workspace holds
- * one fit's rows in a memory of its own (copied once, shared by every run and the k-means++
- * draws); the per-row loops run in the kernels, the per-center work (averaging, shifts, empty
- * clusters) here. Lloyd and Elkan follow scikit-learn's iterations and stopping rules, so the
- * same start gives the same result.
- */
-/**
  * Rows per kernel call. Many short calls rather than one long one let V8 move the kernels from
  * its baseline WebAssembly compiler to the optimizing one early in a fit (a running call never
  * switches), and leave room for splitting the rows over threads.
@@ -32,6 +25,13 @@ export function wantsHelper(n: number, d: number, k: number): boolean {
   return isMainThread && availableParallelism() > 1 && n * d * k >= 1 << 20;
 }
 
+/**
+ * k-means on the WebAssembly SIMD kernels (src/kernels/assembly/kmeans.ts). A workspace holds
+ * one fit's rows in a memory of its own (copied once, shared by every run and the k-means++
+ * draws); the per-row loops run in the kernels, the per-center work (averaging, shifts, empty
+ * clusters) here. Lloyd and Elkan follow scikit-learn's iterations and stopping rules, so the
+ * same start gives the same result.
+ */
 export class KMeansWorkspace {
   readonly arena: Arena;
   readonly data: number;
