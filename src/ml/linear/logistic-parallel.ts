@@ -8,6 +8,12 @@ import type { LogisticShare } from "./logistic-worker.js";
 
 const WORKER = siblingModule(import.meta.url, "./logistic-worker");
 
+/** Starts `jobs − 1` pool workers on this module now, while the caller validates its data. */
+export function warmUpWorkers(jobs: number): void {
+  const pool = sharedPool();
+  for (let t = 1; t < jobs; t++) pool.run(WORKER, "warmUp", null).catch(() => {});
+}
+
 /**
  * The logistic objective split by rows over `jobs` threads: this thread evaluates the first
  * share from the caller's arrays while pool workers evaluate the others from shared copies of

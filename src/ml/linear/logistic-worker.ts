@@ -26,6 +26,11 @@ function open(s: LogisticShare): { partial: PartialObjective; n: number } {
   return cache;
 }
 
+/** Runs in a pool worker: nothing, so that the worker starts (and compiles this module) early. */
+export function warmUp(): boolean {
+  return true;
+}
+
 /** Runs in a pool worker: builds the share's design ahead of the first evaluation. */
 export function prepareLogistic(s: LogisticShare): boolean {
   open(s);

@@ -24,7 +24,7 @@ import {
 } from "./common.js";
 import { minimizeLbfgs } from "./lbfgs.js";
 import { logisticObjective, scoresToProba } from "./logistic-loss.js";
-import { parallelLogisticObjective } from "./logistic-parallel.js";
+import { parallelLogisticObjective, warmUpWorkers } from "./logistic-parallel.js";
 
 /** Per-class weights: "balanced" (n / (nClasses · count)), a map from label (as a string) to weight, or none. */
 export type ClassWeight = "balanced" | Readonly<Record<string, number>> | null;
@@ -133,12 +133,15 @@ export class LogisticRegression implements Classifier<LogisticRegressionParams> 
         `LogisticRegression needs at least 2 classes in y; got only ${JSON.stringify(classes[0] ?? null)}`,
         "y",
       );
+    const p = this.params;
+    const jobs = Math.min(p.nJobs ?? defaultJobs(), defaultJobs());
+    const parallel = jobs > 1 && isMainThread && X.nRows * X.nCols >= PARALLEL_MIN_CELLS;
+    if (parallel) warmUpWorkers(jobs);
     const { design, spec, sw: given } = fitDesign(X, codes.length, options);
     const sw = Float64Array.from(given);
     const cw = this.classWeights(codes, classes);
     if (cw) for (let i = 0; i < sw.length; i++) sw[i] *= cw[codes[i]];
 
-    const p = this.params;
     const k = classes.length === 2 ? 1 : classes.length;
     const d = design.nCols;
     const rho = p.penalty === "l1" ? 1 : p.penalty === "elasticnet" ? (p.l1Ratio as number) : 0;
@@ -150,11 +153,9 @@ export class LogisticRegression implements Classifier<LogisticRegressionParams> 
       l1.fill(rho * strength, 0, k * d);
     }
     const l2 = (1 - rho) * strength;
-    const jobs = Math.min(p.nJobs ?? defaultJobs(), defaultJobs());
-    const fg =
-      jobs > 1 && isMainThread && design.nRows * d >= PARALLEL_MIN_CELLS
-        ? parallelLogisticObjective(design, codes, sw, k, p.fitIntercept, l2, jobs, options?.signal)
-        : logisticObjective(design, codes, sw, k, p.fitIntercept, l2);
+    const fg = parallel
+      ? parallelLogisticObjective(design, codes, sw, k, p.fitIntercept, l2, jobs, options?.signal)
+      : logisticObjective(design, codes, sw, k, p.fitIntercept, l2);
     const res = await minimizeLbfgs(fg, new Float64Array(nParams), {
       maxIter: p.maxIter,
       gtol: p.tol,
