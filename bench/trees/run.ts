@@ -6,6 +6,7 @@
 //   npm run bench -- trees --rows 100000                     scaled down (regression set: rows / 2)
 //   npm run bench -- trees --only gbdt,rf                    some sections (gbdt, rf, predict is in gbdt, js, reg)
 //   npm run bench -- trees --js-rows ml-random-forest=2000,ml-cart=16000   skip the doubling ladder
+//   npm run bench -- trees --js-reuse        the JS libraries' figures from the last trees.json, ours rerun
 //   npm run bench -- trees --js-cap 600 --rf-rows 200000 --results /tmp/trees.json
 //
 // Sections run are merged into an existing trees.json, so a partial run keeps the other figures.
@@ -118,6 +119,7 @@ export async function main(args: readonly string[]): Promise<void> {
   const only = new Set((arg(args, "only") ?? "gbdt,rf,js,reg").split(","));
   const rfRows = Number(arg(args, "rf-rows") ?? Math.min(200_000, rows));
   const capMs = Number(arg(args, "js-cap") ?? 600) * 1000;
+  const reuseJs = args.includes("--js-reuse");
   const jsRows = new Map(
     (arg(args, "js-rows") ?? "")
       .split(",")
@@ -161,7 +163,17 @@ export async function main(args: readonly string[]): Promise<void> {
     for (const lib of JS_LIBS) {
       console.error(`${lib}: ${jsRows.has(lib) ? `at ${jsRows.get(lib)} rows` : "doubling ladder"}`);
       const given = jsRows.get(lib);
-      const runs = given ? [mljs(lib, clf, given, capMs)] : ladder(lib, clf, clfInfo.trainRows, capMs);
+      // --js-reuse: the library's run of record comes from the previous trees.json (these
+      // libraries take many minutes); only trainyard's runs are repeated.
+      const reused = reuseJs
+        ? (get(prev, "sections", "js", lib, "largest") as Result | undefined)
+        : undefined;
+      if (reuseJs && !reused) throw new Error(`--js-reuse: no earlier ${lib} result in ${RESULTS}`);
+      const runs = reused
+        ? [{ ...reused, reusedFrom: get(prev, "sections", "js", "date") }]
+        : given
+          ? [mljs(lib, clf, given, capMs)]
+          : ladder(lib, clf, clfInfo.trainRows, capMs);
       const best = runs.filter((r) => !r.error).pop();
       // Ours on the same rows with default params (the comparison of record), with the
       // library's kind of regularization (its trees stop at 3 rows and at a 0.01 gini gain;
@@ -170,9 +182,9 @@ export async function main(args: readonly string[]): Promise<void> {
       const mode = lib === "ml-cart" ? "tree" : "rf";
       const n = best?.trainRows as number | undefined;
       // With --js-rows, the ladder of an earlier run (if any) is kept for the record.
-      const earlier = given ? get(prev, "sections", "js", lib, "ladder") : undefined;
+      const earlier = given || reused ? get(prev, "sections", "js", lib, "ladder") : undefined;
       js[lib] = {
-        ladder: given ? (earlier ?? null) : runs,
+        ladder: given || reused ? (earlier ?? null) : runs,
         runs,
         largest: best ?? null,
         trainyard: n ? trainyard(mode, clf, n) : null,
