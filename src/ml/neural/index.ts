@@ -1,9 +1,5 @@
-export * from "./layers.js";
-export * from "./losses.js";
-export * from "./matrix.js";
+// The public neural-network estimators. The generic core (layers.ts, losses.ts, optimizers.ts,
+// network.ts, train.ts) is imported from its own modules by code that extends it.
 export * from "./mlp-classifier.js";
 export * from "./mlp-regressor.js";
-export * from "./network.js";
-export * from "./optimizers.js";
 export type { MLPParams } from "./params.js";
-export * from "./train.js";

@@ -1,15 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../../../src/data/random.js";
+import { ACTIVATIONS } from "../../../src/ml/neural/layers.js";
 import {
-  ACTIVATIONS,
-  initGlorot,
   type Loss,
-  perceptron,
   sigmoidCrossEntropy,
   softmaxCrossEntropy,
   squaredError,
-  tsOps,
-} from "../../../src/ml/neural/index.js";
+} from "../../../src/ml/neural/losses.js";
+import { tsOps } from "../../../src/ml/neural/matrix.js";
+import { initGlorot, perceptron } from "../../../src/ml/neural/network.js";
 import { WasmOps } from "../../../src/ml/neural/wasm-ops.js";
 
 /** A random batch and targets that suit `loss` for a network with k outputs. */
