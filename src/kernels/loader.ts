@@ -2,6 +2,19 @@ import { readFileSync } from "node:fs";
 
 /** Exports of build/kernels.wasm; all pointers are byte offsets into `memory`. */
 export interface KernelExports {
+  logisticBinary(
+    x: number,
+    n: number,
+    d: number,
+    start: number,
+    end: number,
+    w: number,
+    bias: number,
+    y: number,
+    sw: number,
+    g: number,
+    z: number,
+  ): number;
   columnStats(ptr: number, n: number, out: number): void;
   /** k-means (src/kernels/assembly/kmeans.ts): Lloyd labelling pass over rows [start, end); returns Σ w·d². */
   kmeansAssign(

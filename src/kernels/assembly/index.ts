@@ -14,3 +14,4 @@ export {
   kmeansPrepare,
   kmeansSquares,
 } from "./kmeans";
+export { logisticBinary } from "./logistic";

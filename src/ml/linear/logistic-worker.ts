@@ -1,5 +1,7 @@
+import { instantiateKernels, type KernelExports, kernelModule } from "../../kernels/loader.js";
 import { type DesignArrays, LinearDesign } from "./design.js";
 import { logisticPartial, type PartialObjective } from "./logistic-loss.js";
+import { evaluateRows, type WasmLayout } from "./logistic-wasm.js";
 
 /** A worker's share of the rows of one fit (arrays in SharedArrayBuffers: posting them copies nothing). */
 export interface LogisticShare {
@@ -45,5 +47,42 @@ export function evaluateLogistic(t: { share: LogisticShare; x: Float64Array }): 
   const { partial, n } = open(t.share);
   const g = new Float64Array(t.x.length);
   const f = partial(t.x, g, 0, n);
+  return { f, g };
+}
+
+let wasm: { token: string; kernels: KernelExports } | undefined;
+
+function openWasm(L: WasmLayout): KernelExports {
+  if (wasm?.token !== L.token)
+    wasm = { token: L.token, kernels: instantiateKernels(kernelModule(), L.memory) };
+  return wasm.kernels;
+}
+
+/** Runs in a pool worker: instantiates the kernels on the fit's shared memory. */
+export function prepareWasm(L: WasmLayout): boolean {
+  openWasm(L);
+  return true;
+}
+
+/** Runs in a pool worker: rows [start, end) on the WebAssembly kernel, in thread t's scratch. */
+export function evaluateWasm(task: {
+  layout: WasmLayout;
+  t: number;
+  x: Float64Array;
+  fitIntercept: boolean;
+  start: number;
+  end: number;
+}): { f: number; g: Float64Array } {
+  const g = new Float64Array(task.x.length);
+  const f = evaluateRows(
+    openWasm(task.layout),
+    task.layout,
+    task.t,
+    task.x,
+    task.fitIntercept,
+    g,
+    task.start,
+    task.end,
+  );
   return { f, g };
 }

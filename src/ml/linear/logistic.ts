@@ -25,6 +25,7 @@ import {
 import { minimizeLbfgs } from "./lbfgs.js";
 import { logisticObjective, scoresToProba } from "./logistic-loss.js";
 import { parallelLogisticObjective, warmUpWorkers } from "./logistic-parallel.js";
+import { wasmLogisticObjective } from "./logistic-wasm.js";
 
 /** Per-class weights: "balanced" (n / (nClasses · count)), a map from label (as a string) to weight, or none. */
 export type ClassWeight = "balanced" | Readonly<Record<string, number>> | null;
@@ -153,9 +154,14 @@ export class LogisticRegression implements Classifier<LogisticRegressionParams> 
       l1.fill(rho * strength, 0, k * d);
     }
     const l2 = (1 - rho) * strength;
-    const fg = parallel
-      ? parallelLogisticObjective(design, codes, sw, k, p.fitIntercept, l2, jobs, options?.signal)
-      : logisticObjective(design, codes, sw, k, p.fitIntercept, l2);
+    // Binary fits over numeric columns run on the WebAssembly kernel; the rest in TypeScript.
+    const fg =
+      (k === 1
+        ? wasmLogisticObjective(design, codes, sw, p.fitIntercept, l2, parallel ? jobs : 1, options?.signal)
+        : undefined) ??
+      (parallel
+        ? parallelLogisticObjective(design, codes, sw, k, p.fitIntercept, l2, jobs, options?.signal)
+        : logisticObjective(design, codes, sw, k, p.fitIntercept, l2));
     const res = await minimizeLbfgs(fg, new Float64Array(nParams), {
       maxIter: p.maxIter,
       gtol: p.tol,

@@ -4,6 +4,7 @@ import { type Feature, FeatureMatrix } from "../../../src/ml/features.js";
 import { LinearDesign } from "../../../src/ml/linear/design.js";
 import { logisticObjective } from "../../../src/ml/linear/logistic-loss.js";
 import { parallelLogisticObjective } from "../../../src/ml/linear/logistic-parallel.js";
+import { wasmLogisticObjective } from "../../../src/ml/linear/logistic-wasm.js";
 
 /** Numeric columns plus a one-hot group with missing codes, and 3-class labels. */
 function data(n: number, seed: number): { X: FeatureMatrix; y: Int32Array } {
@@ -43,5 +44,34 @@ describe("the logistic objective on worker threads", () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     }
+  }, 30_000);
+
+  it("the WebAssembly kernel (one thread, then two on one shared memory) equals the TypeScript objective", async () => {
+    const { X: all, y } = data(3001, 4);
+    const X = new FeatureMatrix(all.features.slice(0, 5), all.nRows);
+    const design = new LinearDesign(X);
+    const yb = y.map((c) => (c === 1 ? 1 : 0));
+    const sw = Float64Array.from({ length: 3001 }, (_, i) => 0.25 + (i % 3));
+    const rng = new Random(10);
+    for (const fitIntercept of [true, false]) {
+      const serial = logisticObjective(design, yb, sw, 1, fitIntercept, 0.7);
+      const one = wasmLogisticObjective(design, yb, sw, fitIntercept, 0.7, 1);
+      const two = wasmLogisticObjective(design, yb, sw, fitIntercept, 0.7, 2);
+      if (!one || !two) throw new Error("the kernel should apply to numeric columns");
+      const nParams = design.nCols + (fitIntercept ? 1 : 0);
+      for (let round = 0; round < 30; round++) {
+        const x = Float64Array.from({ length: nParams }, () => rng.normal() * 0.5);
+        const gs = [new Float64Array(nParams), new Float64Array(nParams), new Float64Array(nParams)];
+        const fs = [await serial(x, gs[0]), await one(x, gs[1]), await two(x, gs[2])];
+        for (const t of [1, 2]) {
+          expect(Math.abs(fs[t] - fs[0])).toBeLessThan(1e-9 * Math.abs(fs[0]));
+          for (let j = 0; j < nParams; j++)
+            expect(Math.abs(gs[t][j] - gs[0][j])).toBeLessThan(1e-9 * (1 + Math.abs(gs[0][j])));
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    // Indicator features stay on the TypeScript path.
+    expect(wasmLogisticObjective(new LinearDesign(all), yb, sw, true, 0.7, 1)).toBeUndefined();
   }, 30_000);
 });
