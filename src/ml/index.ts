@@ -2,6 +2,7 @@ export * from "./catalog.js";
 export * from "./clustering/index.js";
 export * from "./errors.js";
 export * from "./estimator.js";
+export * from "./explain/index.js";
 export * from "./features.js";
 export * from "./linear/index.js";
 export * from "./metrics/index.js";
