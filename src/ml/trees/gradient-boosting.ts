@@ -23,6 +23,14 @@ import { readClasses } from "./random-forest.js";
 abstract class BoostingBase<P extends object> extends TreeModel<P> {
   protected init: number[] = [];
   protected history: EvalHistory = { metric: "", train: [], valid: [] };
+
+  protected override rawInit(): ArrayLike<number> {
+    return this.init;
+  }
+
+  protected override averagesTrees(): boolean {
+    return false;
+  }
   protected best: number | null = null;
 
   /** Per-round metric on the training rows and the validation rows (when monitored). */

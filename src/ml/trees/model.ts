@@ -2,6 +2,7 @@ import { ModelFormatError, NotFittedError } from "../errors.js";
 import type { EstimatorSpec, Json, JsonObject, ModelParts } from "../estimator.js";
 import { FeatureMatrix, type FeatureSpec, type Features } from "../features.js";
 import { Forest, predictColumns } from "./forest.js";
+import { nodeFractions, type ShapResult, treeShap } from "./shap.js";
 
 /** Fitted state shared by every tree estimator. */
 export interface TreeFit {
@@ -55,6 +56,34 @@ export abstract class TreeModel<P extends object> {
 
   toSpec(): EstimatorSpec {
     return { kind: this.kind, params: this.params as unknown as JsonObject };
+  }
+
+  /**
+   * Exact TreeSHAP values of X's rows for each raw output (shap.ts): node covers come from the
+   * `background` rows (e.g. a sample of the training data), the expected value is their average.
+   */
+  shapValues(X: Features, background: Features): ShapResult {
+    const s = this.state();
+    const M = FeatureMatrix.from(X, s.spec);
+    const B = FeatureMatrix.from(background, s.spec);
+    const frac = nodeFractions(s.forest, predictColumns(B), B.nRows);
+    const r = treeShap(s.forest, predictColumns(M), M.nRows, frac, this.rawInit());
+    const scale = this.averagesTrees() ? 1 / s.forest.nTrees : 1;
+    if (scale !== 1) {
+      for (let i = 0; i < r.values.length; i++) r.values[i] *= scale;
+      for (let k = 0; k < r.expected.length; k++) r.expected[k] *= scale;
+    }
+    return r;
+  }
+
+  /** Whether the output is the trees' average (forests) rather than their sum (boosting). */
+  protected averagesTrees(): boolean {
+    return true;
+  }
+
+  /** The constant in every raw output (gradient boosting's initial score; none for forests). */
+  protected rawInit(): ArrayLike<number> | null {
+    return null;
   }
 
   /** Sum of the trees' outputs for each row of X (nRows × outWidth), plus `init` per output. */
