@@ -109,6 +109,8 @@ export interface KernelExports {
   activate(kind: number, x: number, len: number): void;
   /** d *= the activation's derivative, from its output y. */
   activateBackward(kind: number, d: number, y: number, len: number): void;
+  /** dst (n × d) = the rows of src (d columns) listed by the n i32 indices at `rows`. */
+  gatherRows(dst: number, src: number, rows: number, n: number, d: number): void;
   treeHist(
     bins: number,
     nFeat: number,

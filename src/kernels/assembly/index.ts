@@ -3,7 +3,7 @@
 export { columnStats } from "./column-stats";
 export { treeBinColumn, treeHist, treeHistClear, treePartition } from "./tree-hist";
 export { treePredict } from "./tree-predict";
-export { activate, activateBackward, colSums, fillRows, gemm } from "./matmul";
+export { activate, activateBackward, colSums, fillRows, gatherRows, gemm } from "./matmul";
 export {
   kmeansAssign,
   kmeansClosest,

@@ -7,6 +7,17 @@ export interface MatrixOps {
   readonly name: string;
   /** A zero-filled array in this backend's memory. */
   alloc(length: number): Float64Array;
+  /** A zero-filled array of row indices in this backend's memory. */
+  allocIndex(length: number): Int32Array;
+  /** dst (n × d) = rows rows[from..from + n) of src (row-major, d columns). */
+  gatherRows(
+    dst: Float64Array,
+    src: Float64Array,
+    rows: Int32Array,
+    from: number,
+    n: number,
+    d: number,
+  ): void;
   /**
    * C (m × n, row stride ldc) = A·B, or += A·B when `accumulate`. A(i, p) = a[i·sam + p·sak]
    * (so A may be a transposed view), B is k × n row-major with row stride ldb. The arrays must
@@ -141,6 +152,14 @@ export const RELU = 3;
 export const tsOps: MatrixOps = {
   name: "typescript",
   alloc: (length) => new Float64Array(length),
+  allocIndex: (length) => new Int32Array(length),
+  gatherRows(dst, src, rows, from, n, d) {
+    for (let i = 0; i < n; i++) {
+      const at = rows[from + i] * d;
+      const to = i * d;
+      for (let j = 0; j < d; j++) dst[to + j] = src[at + j];
+    }
+  },
   gemm: gemmTs,
   fillRows(y, b, n, k) {
     for (let i = 0; i < n; i++) y.set(b.subarray(0, k), i * k);

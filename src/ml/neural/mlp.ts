@@ -92,7 +92,8 @@ export async function fitPerceptron(
   const weights = checkWeights(options.sampleWeight, nRows);
   const warnings: string[] = [];
   const rng = new Random(p.randomState);
-  const net = perceptron([d, ...p.hiddenLayerSizes, nOut], p.activation, loss, defaultOps());
+  const sizes = [d, ...p.hiddenLayerSizes, nOut];
+  const net = perceptron(sizes, p.activation, loss, defaultOps());
   initGlorot(net, p.activation, rng);
 
   let trainX = x;
@@ -158,9 +159,15 @@ export async function fitPerceptron(
   } else if (result.stopReason.includes("NaN")) {
     warnings.push(`${owner}: ${result.stopReason}`);
   }
+  // Predict on a compact copy: the training network's memory also holds the training rows.
+  const network = perceptron(sizes, p.activation, loss, defaultOps());
+  network.params.forEach((par, i) => {
+    par.value.set(net.params[i].value);
+  });
+  network.reserve(PREDICT_ROWS);
   return {
     fitted: {
-      network: net,
+      network,
       features: fm.spec(),
       lossCurve: result.lossCurve,
       validationScores: result.validationScores,

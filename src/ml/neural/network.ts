@@ -35,16 +35,15 @@ export class Network {
     return this.capacity;
   }
 
-  /** Copies rows `rows[from..to)` of the row-major matrix `x` into the input buffer. */
+  /**
+   * Copies rows `rows[from..to)` (or rows from..to when `rows` is null) of the row-major matrix
+   * `x` into the input buffer. With `rows`, both arrays must come from this network's `ops`.
+   */
   gather(x: Float64Array, rows: Int32Array | null, from: number, to: number): number {
     const d = this.inSize;
     const n = to - from;
-    const input = this.input;
-    for (let i = 0; i < n; i++) {
-      const src = (rows ? rows[from + i] : from + i) * d;
-      const dst = i * d;
-      for (let j = 0; j < d; j++) input[dst + j] = x[src + j];
-    }
+    if (rows) this.ops.gatherRows(this.input, x, rows, from, n, d);
+    else this.input.set(x.subarray(from * d, to * d));
     return n;
   }
 

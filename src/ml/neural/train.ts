@@ -47,7 +47,10 @@ export async function train(
   const tw = target.length / nRows;
   const batch = Math.min(o.batchSize, nRows);
   net.reserve(batch);
-  const order = new Int32Array(nRows);
+  // The rows and their order live in the network's memory, where batches are gathered.
+  const rows = net.ops.alloc(x.length);
+  rows.set(x);
+  const order = net.ops.allocIndex(nRows);
   for (let i = 0; i < nRows; i++) order[i] = i;
   const batchTarget = new Float64Array(batch * tw);
   const batchWeights = weights ? new Float64Array(batch) : null;
@@ -66,7 +69,7 @@ export async function train(
     let total = 0;
     for (let from = 0; from < nRows; from += batch) {
       const to = Math.min(nRows, from + batch);
-      const n = net.gather(x, order, from, to);
+      const n = net.gather(rows, order, from, to);
       for (let i = 0; i < n; i++) {
         const r = order[from + i];
         for (let c = 0; c < tw; c++) batchTarget[i * tw + c] = target[r * tw + c];

@@ -22,15 +22,25 @@ export class WasmOps implements MatrixOps {
   private top = PAGE;
 
   alloc(length: number): Float64Array {
+    const ptr = this.reserve(length * 8); // before reading `buffer`: reserving may grow it
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  allocIndex(length: number): Int32Array {
+    const ptr = this.reserve(length * 4);
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  private reserve(bytes: number): number {
     const ptr = (this.top + 63) & ~63;
-    const end = ptr + length * 8;
+    const end = ptr + bytes;
     const have = this.memory.buffer.byteLength;
     if (end > MAX_PAGES * PAGE) {
       throw new RangeError(`network needs more than ${(MAX_PAGES * PAGE) / 2 ** 30} GiB of buffers`);
     }
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
-    return new Float64Array(this.memory.buffer, ptr, length);
+    return ptr;
   }
 
   gemm(
@@ -47,6 +57,17 @@ export class WasmOps implements MatrixOps {
     accumulate: boolean,
   ): void {
     this.k.gemm(m, n, k, a.byteOffset, sam, sak, b.byteOffset, ldb, c.byteOffset, ldc, accumulate ? 1 : 0);
+  }
+
+  gatherRows(
+    dst: Float64Array,
+    src: Float64Array,
+    rows: Int32Array,
+    from: number,
+    n: number,
+    d: number,
+  ): void {
+    this.k.gatherRows(dst.byteOffset, src.byteOffset, rows.byteOffset + from * 4, n, d);
   }
 
   fillRows(y: Float64Array, b: Float64Array, n: number, k: number): void {

@@ -33,21 +33,26 @@ function check(
   transposed: boolean,
   accumulate: boolean,
   seed: number,
+  pad: number,
 ) {
+  const ldc = n + pad;
   const rng = new Random(seed);
   const a = ops.alloc(m * k);
   const b = ops.alloc(k * n);
-  const c = ops.alloc(m * n);
+  const c = ops.alloc(m * ldc);
   for (let i = 0; i < a.length; i++) a[i] = rng.normal();
   for (let i = 0; i < b.length; i++) b[i] = rng.normal();
   for (let i = 0; i < c.length; i++) c[i] = rng.normal();
   const start = Float64Array.from(c);
   const [sam, sak] = transposed ? [1, m] : [k, 1];
-  ops.gemm(m, n, k, a, sam, sak, b, n, c, n, accumulate);
+  ops.gemm(m, n, k, a, sam, sak, b, n, c, ldc, accumulate);
   const want = naive(m, n, k, a, sam, sak, b, n);
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] + (accumulate ? start[i] : 0);
-    expect(Math.abs(c[i] - w)).toBeLessThan(1e-12 * (1 + k) * (1 + Math.abs(w)));
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < ldc; j++) {
+      const at = i * ldc + j;
+      const w = j < n ? want[i * n + j] + (accumulate ? start[at] : 0) : start[at];
+      expect(Math.abs(c[at] - w)).toBeLessThan(1e-12 * (1 + k) * (1 + Math.abs(w)));
+    }
   }
 }
 
@@ -62,9 +67,11 @@ describe("dense product C (+)= A·B", () => {
           fc.boolean(),
           fc.boolean(),
           fc.integer(),
-          (m, n, k, transposed, accumulate, seed) => check(ops, m, n, k, transposed, accumulate, seed),
+          fc.integer({ min: 0, max: 2 }),
+          (m, n, k, transposed, accumulate, seed, pad) =>
+            check(ops, m, n, k, transposed, accumulate, seed, pad),
         ),
-        { numRuns: 200 },
+        { numRuns: 400 },
       );
     });
   }
