@@ -84,7 +84,14 @@ export const sigmoidCrossEntropy: Loss = {
         const at = i * k + c;
         const p = sigmoid(raw[at]);
         const y = target[at];
-        total -= w * (y * logClipped(p) + (1 - y) * logClipped(1 - p));
+        // One log for a hard 0/1 target (the other term is 0 · log, i.e. 0).
+        const ll =
+          y === 1
+            ? logClipped(p)
+            : y === 0
+              ? logClipped(1 - p)
+              : y * logClipped(p) + (1 - y) * logClipped(1 - p);
+        total -= w * ll;
         if (grad) grad[at] = (w * (p - y)) / n;
       }
     }
