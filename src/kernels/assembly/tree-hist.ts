@@ -108,3 +108,47 @@ export function treeHistClear(feats: usize, nf: i32, c2: i32, hist: usize): void
     memory.fill(hist + f * size, 0, size);
   }
 }
+
+// Sorts n float64 (no NaN) at `a` ascending: an LSD radix sort on order-preserving 64-bit
+// keys, 11 bits per pass, through `tmp` (n × 8 bytes) and `counts` (2048 × 4 bytes). Passes
+// where every key has the same digit are skipped.
+export function treeSortF64(a: usize, n: i32, tmp: usize, counts: usize): void {
+  const sign: u64 = 0x8000000000000000;
+  for (let i = 0; i < n; i++) {
+    const p = a + ((<usize>i) << 3);
+    const b = load<u64>(p);
+    store<u64>(p, b & sign ? ~b : b | sign);
+  }
+  let src = a;
+  let dst = tmp;
+  for (let shift: u64 = 0; shift < 64; shift += 11) {
+    memory.fill(counts, 0, 2048 << 2);
+    for (let i = 0; i < n; i++) {
+      const d = <usize>((load<u64>(src + ((<usize>i) << 3)) >> shift) & 2047);
+      store<u32>(counts + (d << 2), load<u32>(counts + (d << 2)) + 1);
+    }
+    let sum: u32 = 0;
+    let same = false;
+    for (let d: usize = 0; d < 2048; d++) {
+      const c = load<u32>(counts + (d << 2));
+      if (c === <u32>n) same = true;
+      store<u32>(counts + (d << 2), sum);
+      sum += c;
+    }
+    if (same) continue;
+    for (let i = 0; i < n; i++) {
+      const k = load<u64>(src + ((<usize>i) << 3));
+      const q = counts + (<usize>((k >> shift) & 2047) << 2);
+      const pos = load<u32>(q);
+      store<u32>(q, pos + 1);
+      store<u64>(dst + ((<usize>pos) << 3), k);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i = 0; i < n; i++) {
+    const k = load<u64>(src + ((<usize>i) << 3));
+    store<u64>(a + ((<usize>i) << 3), k & sign ? k ^ sign : ~k);
+  }
+}

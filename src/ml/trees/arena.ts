@@ -22,13 +22,32 @@ export class Arena {
     this.k = instantiateKernels(kernelModule(), this.memory);
   }
 
+  private frozen = false;
+
   alloc(bytes: number): number {
     const ptr = (this.top + 15) & ~15;
     const end = ptr + bytes;
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) {
+      // Other threads see a grown shared memory only after an interrupt; never grow under them.
+      if (this.frozen)
+        throw new Error("trainyard: tree arena exhausted (reserve more before starting threads)");
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+    }
     this.top = end;
     return ptr;
+  }
+
+  /** Grows the memory now so that `bytes` more (16-byte aligned pieces included) fit without growing. */
+  reserve(bytes: number): void {
+    const end = this.top + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+  }
+
+  /** From now on the memory never grows (worker threads run kernels on it). */
+  freeze(): void {
+    this.frozen = true;
   }
 
   u8(ptr: number, length: number): Uint8Array {

@@ -70,13 +70,20 @@ export function featureValues(X: FeatureMatrix, j: number): Float64Array | Int32
   return f.kind === "categorical" ? f.codes : X.numericColumn(j);
 }
 
-/** Bins of every feature of X (edges from a seeded sample of at most BIN_SAMPLE_ROWS rows). */
-export function fitBins(X: FeatureMatrix, maxBins: number, seed: number): FeatureBins[] {
+/**
+ * Bins of every feature of X; numeric edges from a seeded sample of at most BIN_SAMPLE_ROWS
+ * rows, sorted by the WebAssembly radix sort in the arena.
+ */
+export function fitBins(X: FeatureMatrix, maxBins: number, seed: number, arena: Arena): FeatureBins[] {
   const n = X.nRows;
   let sample: Int32Array | null = null;
   if (n > BIN_SAMPLE_ROWS) {
     sample = new Random(seed ^ 0x5bd1e995).permutation(n).subarray(0, BIN_SAMPLE_ROWS).sort();
   }
+  const m = sample ? sample.length : n;
+  const bufPtr = arena.alloc(m * 8);
+  const tmpPtr = arena.alloc(m * 8);
+  const countsPtr = arena.alloc(2048 * 4);
   return X.features.map((f, j): FeatureBins => {
     if (f.kind === "categorical") {
       const counts = new Float64Array(f.levels.length);
@@ -98,14 +105,14 @@ export function fitBins(X: FeatureMatrix, maxBins: number, seed: number): Featur
       return { categorical: true, nBins: maxBins, upper: new Float64Array(0), codeBin };
     }
     const v = featureValues(X, j) as Float64Array;
-    const m = sample ? sample.length : n;
-    const buf = new Float64Array(m);
+    const buf = arena.f64(bufPtr, m);
     let k = 0;
     for (let i = 0; i < m; i++) {
       const x = v[sample ? sample[i] : i];
       if (!Number.isNaN(x)) buf[k++] = x;
     }
-    const upper = numericEdges(buf.subarray(0, k).sort(), maxBins);
+    arena.k.treeSortF64(bufPtr, k, tmpPtr, countsPtr);
+    const upper = numericEdges(buf.subarray(0, k), maxBins);
     return { categorical: false, nBins: upper.length, upper, codeBin: new Int32Array(0) };
   });
 }

@@ -4,7 +4,7 @@ import { type FitOptions, throwIfAborted } from "../estimator.js";
 import { FeatureMatrix, type Features } from "../features.js";
 import { type BinnedInput, binInput, checkWeights, yieldToEventLoop } from "./data.js";
 import { ForestBuilder, predictColumns } from "./forest.js";
-import { TreeLearner } from "./learner.js";
+import type { TreeLearner } from "./learner.js";
 import { type EvalMetric, evalMetric, HIGHER_IS_BETTER } from "./metrics.js";
 import type { TreeFit } from "./model.js";
 import { leafOfBinned, leafOfRaw } from "./tree.js";
@@ -98,11 +98,18 @@ export async function fitBoosting(
   const yv = validIdx ? pick(target.y, validIdx) : null;
   const colsValid = validIdx ? predictColumns(Xall.take(validIdx)) : null;
 
-  const input = binInput(X, cfg.maxBins, cfg.randomState, 2, 1, cfg.nThreads);
+  const input = binInput(X, {
+    maxBins: cfg.maxBins,
+    seed: cfg.randomState,
+    channels: 2,
+    sums: 1,
+    nThreads: cfg.nThreads,
+    maxHeld: cfg.numLeaves,
+  });
   const { data } = input;
   const pool = input.pool;
   try {
-    return await boost(input, target, y, sw, yv, colsValid, new TreeLearner(data, pool), cfg, options);
+    return await boost(input, target, y, sw, yv, colsValid, input.learner, cfg, options);
   } finally {
     pool?.close();
   }

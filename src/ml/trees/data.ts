@@ -5,55 +5,79 @@ import { type FeatureMatrix, type FeatureSpec, type Features, FeatureMatrix as F
 import { Arena } from "./arena.js";
 import { binInto, fitBins } from "./binning.js";
 import { HistPool } from "./hist-pool.js";
-import type { LearnerData } from "./learner.js";
+import { type LearnerData, TreeLearner } from "./learner.js";
 
 /** Fits of fewer cells (rows × features) than this run on one thread. */
 const PARALLEL_MIN_CELLS = 100_000;
 
-/** The input of a tree fit: features, their spec, the binned matrix in a fresh arena, helper threads. */
+/** The input of a tree fit: features, their spec, the binned data and learner in a fresh arena, helper threads. */
 export interface BinnedInput {
   readonly X: FeatureMatrix;
   readonly spec: FeatureSpec[];
   readonly data: LearnerData;
+  readonly learner: TreeLearner;
   /** The row-major binned matrix (a view of the arena). */
   readonly binned: Uint8Array;
   /** Helper threads for this fit (close them at the end), or null. */
   readonly pool: HistPool | null;
 }
 
+export interface BinOptions {
+  readonly maxBins: number;
+  readonly seed: number;
+  /** Statistics per row (even) and how many of them are sums (the next one is the weight). */
+  readonly channels: number;
+  readonly sums: number;
+  /** null: one thread per core. */
+  readonly nThreads: number | null;
+  /** Leaves that may hold a histogram at once (leaf-wise growth: numLeaves). */
+  readonly maxHeld: number;
+}
+
 /**
- * Bins X and lays out a learner's data with `channels` statistics per row (zeroed); starts
- * nThreads - 1 helper threads (null: one per core) on the fit's memory.
+ * Bins X and lays out everything a fit needs in one arena: the binned matrix (row- and
+ * column-major), per-row statistics (zeroed), and a tree learner. All memory is reserved before
+ * the helper threads start, since they cannot follow the memory growing under them.
  */
-export function binInput(
-  Xin: Features | FeatureMatrix,
-  maxBins: number,
-  seed: number,
-  channels: number,
-  sums: number,
-  nThreads: number | null,
-): BinnedInput {
+export function binInput(Xin: Features | FeatureMatrix, o: BinOptions): BinnedInput {
   const X = FM.from(Xin);
   if (X.nCols === 0) throw new InputError("no features to fit on");
   if (X.nRows === 0) throw new InputError("no rows to fit on");
-  const bins = fitBins(X, maxBins, seed);
   const n = X.nRows;
   const F = X.nCols;
-  const arena = new Arena(2 * n * F + n * channels * 8 + n * 8 + F * 256 * channels * 8 * 4);
+  const C = o.channels;
   // Small fits stay on this thread: starting helpers costs more than they save.
-  const T = n * F < PARALLEL_MIN_CELLS ? 1 : (nThreads ?? availableParallelism());
+  const T = n * F < PARALLEL_MIN_CELLS ? 1 : Math.max(1, o.nThreads ?? availableParallelism());
+  const arena = new Arena();
+  const bins = fitBins(X, o.maxBins, o.seed, arena);
+  arena.reserve(
+    2 * n * F + n * C * 8 + T * (n * 8 + 256 * 8) + 256 + TreeLearner.bytes(n, F, C, T, o.maxHeld),
+  );
   const pool = T > 1 ? new HistPool(arena, T, kernelModule()) : null;
+  if (pool) arena.freeze();
   try {
     const binsPtr = arena.alloc(n * F);
     const colsPtr = arena.alloc(n * F);
+    const statsPtr = arena.alloc(n * C * 8);
     binInto(X, bins, arena, binsPtr, colsPtr, pool);
-    const statsPtr = arena.alloc(n * channels * 8);
+    const data: LearnerData = {
+      arena,
+      nRows: n,
+      nFeat: F,
+      binsPtr,
+      colsPtr,
+      bins,
+      channels: C,
+      sums: o.sums,
+      statsPtr,
+    };
     return {
       X,
       spec: X.spec(),
       binned: arena.u8(binsPtr, n * F),
       pool,
-      data: { arena, nRows: n, nFeat: F, binsPtr, colsPtr, bins, channels, sums, statsPtr },
+      data,
+      learner: new TreeLearner(data, pool, o.maxHeld),
     };
   } catch (e) {
     pool?.close();

@@ -5,7 +5,7 @@ import type { Features } from "../features.js";
 import type { Label } from "../target.js";
 import { type BinnedInput, binInput, channelsFor, checkWeights, yieldToEventLoop } from "./data.js";
 import { type Forest, ForestBuilder, predictColumns } from "./forest.js";
-import { TreeLearner } from "./learner.js";
+import type { TreeLearner } from "./learner.js";
 import type { TreeFit } from "./model.js";
 import { type ClassWeight, type MaxFeatures, resolveMaxFeatures } from "./params.js";
 
@@ -81,7 +81,15 @@ export async function fitForest(
   const K = cls ? target.classes.length : 1;
   const sums = cls ? Math.max(1, K - 1) : 1;
   const C = channelsFor(sums);
-  const input = binInput(Xin, cfg.maxBins, cfg.randomState, C, sums, cfg.nThreads);
+  const input = binInput(Xin, {
+    maxBins: cfg.maxBins,
+    seed: cfg.randomState,
+    channels: C,
+    sums,
+    nThreads: cfg.nThreads,
+    // Per-split feature draws build each node's histogram anew; all features: subtraction, depth-first.
+    maxHeld: 32,
+  });
   const { X, data } = input;
   const n = X.nRows;
   const yn = cls ? target.codes.length : target.y.length;
@@ -89,7 +97,7 @@ export async function fitForest(
   checkWeights(options.sampleWeight, n);
   const pool = input.pool;
   try {
-    return await grow(input, target, cfg, options, new TreeLearner(data, pool));
+    return await grow(input, target, cfg, options, input.learner);
   } finally {
     pool?.close();
   }

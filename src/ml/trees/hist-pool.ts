@@ -63,7 +63,8 @@ export class HistPool {
     });
     mine();
     for (const c of this.controls) {
-      while (Atomics.load(c, 1) !== seq) Atomics.wait(c, 1, Atomics.load(c, 1));
+      // Wait on the value just read: re-reading it for the wait could miss the wake-up.
+      for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done);
     }
   }
 

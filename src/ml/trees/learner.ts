@@ -90,8 +90,6 @@ export class TreeLearner {
   private readonly goLeftPtr: number;
   private readonly histBytes: number;
   private readonly freeHists: number[] = [];
-  private nHists = 0;
-  private readonly maxHists: number;
   private H: Float64Array;
   private readonly rows: Uint32Array;
 
@@ -101,9 +99,28 @@ export class TreeLearner {
   private readonly colBins: Uint8Array;
   private readonly statsView: Float64Array;
 
+  /** Histogram buffers for `maxHeld` leaves kept for subtraction, plus two to build into, within the cap. */
+  static histCount(nFeat: number, channels: number, maxHeld: number): number {
+    return Math.max(3, Math.min(maxHeld + 2, Math.floor(POOL_BYTES / (nFeat * BINS * channels * 8))));
+  }
+
+  /** Arena bytes a learner allocates (rows, buffers, histograms), for Arena.reserve. */
+  static bytes(nRows: number, nFeat: number, channels: number, threads: number, maxHeld: number): number {
+    const hist = nFeat * BINS * channels * 8 + 16;
+    return (
+      8 * nRows +
+      4 * nFeat * (threads + 1) +
+      BINS +
+      16 * (threads + 8) +
+      TreeLearner.histCount(nFeat, channels, maxHeld) * hist
+    );
+  }
+
   constructor(
     readonly d: LearnerData,
     private readonly pool: HistPool | null = null,
+    /** How many leaves may hold a histogram for subtraction at once. */
+    maxHeld = 32,
   ) {
     const a = d.arena;
     if (pool) for (let t = 0; t < pool.nThreads; t++) this.partPtrs.push(a.alloc(d.nFeat * 4));
@@ -112,7 +129,9 @@ export class TreeLearner {
     this.featsPtr = a.alloc(d.nFeat * 4);
     this.goLeftPtr = a.alloc(BINS);
     this.histBytes = d.nFeat * BINS * d.channels * 8;
-    this.maxHists = Math.max(3, Math.floor(POOL_BYTES / this.histBytes));
+    // Every buffer up front: the arena must not grow once helper threads run on it.
+    const count = TreeLearner.histCount(d.nFeat, d.channels, maxHeld);
+    for (let i = 0; i < count; i++) this.freeHists.push(a.alloc(this.histBytes));
     this.rows = a.u32(this.rowsPtr, d.nRows);
     this.colBins = a.u8(d.colsPtr, d.nRows * d.nFeat);
     this.statsView = a.f64(d.statsPtr, d.nRows * d.channels);
@@ -125,13 +144,7 @@ export class TreeLearner {
   }
 
   private takeHist(): number {
-    const p = this.freeHists.pop();
-    if (p !== undefined) return p;
-    if (this.nHists >= this.maxHists) return -1;
-    this.nHists++;
-    const ptr = this.d.arena.alloc(this.histBytes);
-    this.H = new Float64Array(this.d.arena.memory.buffer);
-    return ptr;
+    return this.freeHists.pop() ?? -1;
   }
 
   private releaseHist(leaf: Leaf): void {
@@ -266,8 +279,7 @@ export class TreeLearner {
       if (!built) this.build(leaf, feats, h);
       leaf.split = this.findBest(leaf, h, feats, o);
       leaf.hist = h;
-      if (!subtract || !leaf.split || this.freeHists.length + (this.maxHists - this.nHists) < 2)
-        this.releaseHist(leaf);
+      if (!subtract || !leaf.split || this.freeHists.length < 2) this.releaseHist(leaf);
       if (leaf.split) open.push(leaf);
       else done.push(leaf);
     };
@@ -428,8 +440,16 @@ export class TreeLearner {
     for (let j = 0; j < feats.length; j++) {
       const f = feats[j];
       const base = f * n;
-      for (let k = 0; k < cnt; k++) keys[k] = (cols[base + rows[start + k]] << 16) | k;
-      keys.sort();
+      // Insertion sort: the keys are few, and a bin's rows stay in row order.
+      for (let k = 0; k < cnt; k++) {
+        const key = (cols[base + rows[start + k]] << 16) | k;
+        let q = k;
+        while (q > 0 && keys[q - 1] > key) {
+          keys[q] = keys[q - 1];
+          q--;
+        }
+        keys[q] = key;
+      }
       let i = 0;
       let Mg = 0;
       let Mw = 0;
