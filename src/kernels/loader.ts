@@ -125,6 +125,7 @@ export interface KernelExports {
   ): void;
   treeHistClear(feats: number, nf: number, c2: number, hist: number): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
+  treeSortF64(a: number, n: number, tmp: number, counts: number): void;
   treePredict(
     nodes: number,
     thresholds: number,
