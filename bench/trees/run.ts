@@ -39,7 +39,7 @@ function arg(args: readonly string[], name: string): string | undefined {
 }
 
 /** Runs one child and parses its last output line; a failure or timeout becomes `{error}`. */
-function child(label: string, cmd: string, argv: readonly string[], timeoutMs = 3_600_000): Result {
+function child(label: string, cmd: string, argv: readonly string[], timeoutMs = 1_800_000): Result {
   const t0 = performance.now();
   try {
     const out = execFileSync(cmd, argv, {
