@@ -10,6 +10,7 @@ import { InputError, ModelFormatError, NotFittedError, ParameterError } from "..
 import type { ModelParts } from "../../../src/ml/estimator.js";
 import { type Feature, FeatureMatrix } from "../../../src/ml/features.js";
 import { decodeModel, encodeModel } from "../../../src/ml/model-file.js";
+import { useMatrixBackend } from "../../../src/ml/neural/backend.js";
 import { MLPClassifier, MLPRegressor } from "../../../src/ml/neural/index.js";
 
 /** n rows × d standard-normal features; the class is which of k centres a row's first features point to. */
@@ -122,6 +123,26 @@ describe("MLPClassifier properties", () => {
     expect(weightedFlipped.predictProba(X)).toEqual(weighted.predictProba(X));
     const unweightedFlipped = await new MLPClassifier(params).fit(X, flipped);
     expect(unweightedFlipped.predictProba(X)).not.toEqual(weighted.predictProba(X));
+  });
+});
+
+describe("matrix backends", () => {
+  it("WebAssembly and TypeScript fit the same network (to rounding)", async () => {
+    const { X, y } = blobs(11, 150, 5, 3);
+    const params = { hiddenLayerSizes: [9, 6], activation: "tanh", maxIter: 12 } as const;
+    const wasm = await new MLPClassifier(params).fit(X, y);
+    useMatrixBackend("typescript");
+    try {
+      const ts = await new MLPClassifier(params).fit(X, y);
+      const a = wasm.predictProba(X);
+      const b = ts.predictProba(X);
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-9);
+      wasm.lossCurve.forEach((l, i) => {
+        expect(Math.abs(l - ts.lossCurve[i])).toBeLessThan(1e-9 * l);
+      });
+    } finally {
+      useMatrixBackend("webassembly");
+    }
   });
 });
 
