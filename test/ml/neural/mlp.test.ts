@@ -11,7 +11,7 @@ import type { ModelParts } from "../../../src/ml/estimator.js";
 import { type Feature, FeatureMatrix } from "../../../src/ml/features.js";
 import { decodeModel, encodeModel } from "../../../src/ml/model-file.js";
 import { useMatrixBackend } from "../../../src/ml/neural/backend.js";
-import { MLPClassifier, MLPRegressor } from "../../../src/ml/neural/index.js";
+import { MLPClassifier, type MLPParams, MLPRegressor } from "../../../src/ml/neural/index.js";
 
 /** n rows × d standard-normal features; the class is which of k centres a row's first features point to. */
 function blobs(
@@ -129,7 +129,7 @@ describe("MLPClassifier properties", () => {
 describe("matrix backends", () => {
   it("WebAssembly and TypeScript fit the same network (to rounding)", async () => {
     const { X, y } = blobs(11, 150, 5, 3);
-    const params = { hiddenLayerSizes: [9, 6], activation: "tanh", maxIter: 12 } as const;
+    const params: Partial<MLPParams> = { hiddenLayerSizes: [9, 6], activation: "tanh", maxIter: 12 };
     const wasm = await new MLPClassifier(params).fit(X, y);
     useMatrixBackend("typescript");
     try {
