@@ -106,7 +106,6 @@ export async function fitBoosting(
     nThreads: cfg.nThreads,
     maxHeld: cfg.numLeaves,
   });
-  const { data } = input;
   const pool = input.pool;
   try {
     return await boost(input, target, y, sw, yv, colsValid, input.learner, cfg, options);
@@ -241,6 +240,7 @@ async function boost(
         catSmooth: 10,
         maxCatThreshold: 32,
         maxCatOneHot: 4,
+        classIndicators: false,
         keepGoLeft: rows !== null,
         rows,
       });

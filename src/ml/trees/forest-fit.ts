@@ -90,7 +90,7 @@ export async function fitForest(
     // Per-split feature draws build each node's histogram anew; all features: subtraction, depth-first.
     maxHeld: 32,
   });
-  const { X, data } = input;
+  const { X } = input;
   const n = X.nRows;
   const yn = cls ? target.codes.length : target.y.length;
   if (yn !== n) throw new InputError(`y has ${yn} rows, X has ${n}`, "y");
@@ -181,6 +181,7 @@ async function grow(
       catSmooth: 0,
       maxCatThreshold: 32,
       maxCatOneHot: 4,
+      classIndicators: cls,
       keepGoLeft: false,
       rows,
     });

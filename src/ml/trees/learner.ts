@@ -7,7 +7,7 @@ import type { GrownTree } from "./tree.js";
 /** Bins per feature in a histogram (uint8 bins: 255 value bins + the missing bin). */
 const BINS = 256;
 /** Nodes with fewer rows are split by sorting their rows' bins instead of a histogram. */
-const SMALL_NODE = 64;
+const SMALL_NODE = 256;
 /** Below this many (row, feature) updates a histogram is built on one thread (waking others costs more). */
 const PARALLEL_MIN_WORK = 65_536;
 /** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
@@ -59,6 +59,8 @@ export interface GrowOptions {
   readonly keepGoLeft: boolean;
   /** The rows of this tree (distinct, ascending is best for speed); null: all rows. */
   readonly rows: Uint32Array | null;
+  /** Sum channels are weighted class indicators: a node with a single class is a leaf. */
+  readonly classIndicators: boolean;
 }
 
 interface Split {
@@ -95,7 +97,9 @@ export class TreeLearner {
 
   private readonly partPtrs: number[] = [];
   private perm = new Int32Array(0);
-  private readonly keys = new Int32Array(SMALL_NODE);
+  private readonly acc = new Float64Array(2 * BINS);
+  private readonly mark = new Uint8Array(BINS);
+  private readonly touched = new Int32Array(BINS);
   private readonly colBins: Uint8Array;
   private readonly statsView: Float64Array;
 
@@ -259,7 +263,24 @@ export class TreeLearner {
     const root: Leaf = { node: 0, start: 0, end: n, depth: 0, totals: rootTotals, hist: -1, split: null };
     const open: Leaf[] = [];
     const done: Leaf[] = [];
+    const pure = (leaf: Leaf): boolean => {
+      if (!o.classIndicators) return false;
+      // Summed in the same order as the weight, a class's sum equals it exactly when pure.
+      const w = leaf.totals[m];
+      let rest = w;
+      for (let c = 0; c < m; c++) {
+        const v = leaf.totals[c];
+        if (v === w) return true;
+        if (v !== 0) rest = -1;
+      }
+      return rest === w;
+    };
     const prepare = (leaf: Leaf, hist: number, built: boolean, feats: Int32Array) => {
+      if (pure(leaf)) {
+        if (hist >= 0) this.freeHists.push(hist);
+        done.push(leaf);
+        return;
+      }
       if (
         !built &&
         leaf.end - leaf.start < SMALL_NODE &&
@@ -414,8 +435,8 @@ export class TreeLearner {
   }
 
   /**
-   * The best split of a small leaf (one sum channel, numeric features): each feature's rows are
-   * sorted by bin and scanned like a histogram's non-empty bins.
+   * The best split of a small leaf (one sum channel, numeric features): per feature, a sparse
+   * histogram of the bins its rows touch, scanned in bin order like a full one.
    */
   private findBestSmall(leaf: Leaf, feats: Int32Array, o: GrowOptions): Split | null {
     const d = this.d;
@@ -436,43 +457,46 @@ export class TreeLearner {
     const parent = (Pg * Pg) / (Pw + lam);
     let bestGain = Math.max(o.minGain, 1e-10 * Math.abs(parent));
     let best: Split | null = null;
-    const keys = this.keys.subarray(0, cnt);
+    const acc = this.acc;
+    const mark = this.mark;
+    const touched = this.touched;
     for (let j = 0; j < feats.length; j++) {
       const f = feats[j];
       const base = f * n;
-      // Insertion sort: the keys are few, and a bin's rows stay in row order.
-      for (let k = 0; k < cnt; k++) {
-        const key = (cols[base + rows[start + k]] << 16) | k;
-        let q = k;
-        while (q > 0 && keys[q - 1] > key) {
-          keys[q] = keys[q - 1];
-          q--;
+      // A sparse histogram: each bin's sums in row order (the histogram kernel's arithmetic).
+      let nt = 0;
+      for (let k = start; k < leaf.end; k++) {
+        const r = rows[k];
+        const b = cols[base + r];
+        if (mark[b] === 0) {
+          mark[b] = 1;
+          touched[nt++] = b;
         }
-        keys[q] = key;
+        acc[2 * b] += st[r * C];
+        acc[2 * b + 1] += st[r * C + 1];
       }
-      let i = 0;
-      let Mg = 0;
-      let Mw = 0;
-      while (i < cnt && keys[i] >>> 16 === 0) {
-        const r = rows[start + (keys[i] & 0xffff)] * C;
-        Mg += st[r];
-        Mw += st[r + 1];
-        i++;
+      if (nt > 32) {
+        nt = 0;
+        for (let b = 0; b < BINS; b++) if (mark[b]) touched[nt++] = b;
+      } else {
+        for (let q = 1; q < nt; q++) {
+          const b = touched[q];
+          let p = q;
+          while (p > 0 && touched[p - 1] > b) {
+            touched[p] = touched[p - 1];
+            p--;
+          }
+          touched[p] = b;
+        }
       }
+      const Mg = acc[0];
+      const Mw = acc[1];
       let Lg = 0;
       let Lw = 0;
-      while (i < cnt) {
-        const b = keys[i] >>> 16;
-        // A bin's sums in row order, then added to the running sums: the same arithmetic as
-        // the histogram path, so both find the same split.
-        let bg = 0;
-        let bw = 0;
-        while (i < cnt && keys[i] >>> 16 === b) {
-          const r = rows[start + (keys[i] & 0xffff)] * C;
-          bg += st[r];
-          bw += st[r + 1];
-          i++;
-        }
+      for (let q = touched[0] === 0 ? 1 : 0; q < nt; q++) {
+        const b = touched[q];
+        const bg = acc[2 * b];
+        const bw = acc[2 * b + 1];
         if (bw === 0) continue;
         Lg += bg;
         Lw += bw;
@@ -498,6 +522,12 @@ export class TreeLearner {
             };
           }
         }
+      }
+      for (let q = 0; q < nt; q++) {
+        const b = touched[q];
+        acc[2 * b] = 0;
+        acc[2 * b + 1] = 0;
+        mark[b] = 0;
       }
     }
     return best;
