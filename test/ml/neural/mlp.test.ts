@@ -126,6 +126,27 @@ describe("MLPClassifier properties", () => {
   });
 });
 
+describe("inputs", () => {
+  it("takes one-hot indicator features next to numeric ones", async () => {
+    const codes = Int32Array.from({ length: 60 }, (_, i) => i % 3);
+    const num = Float64Array.from({ length: 60 }, (_, i) => (i % 7) / 7);
+    const X = new FeatureMatrix(
+      [
+        { kind: "numeric", name: "x", values: num },
+        { kind: "indicator", name: "c_a", codes, level: 0 },
+        { kind: "indicator", name: "c_b", codes, level: 1 },
+      ],
+      60,
+    );
+    const y = [...codes].map((c) => (c === 1 ? "b" : "other"));
+    const m = await new MLPClassifier({ hiddenLayerSizes: [4], learningRateInit: 0.05, maxIter: 200 }).fit(
+      X,
+      y,
+    );
+    expect(m.predict(X)).toEqual(y);
+  });
+});
+
 describe("matrix backends", () => {
   it("WebAssembly and TypeScript fit the same network (to rounding)", async () => {
     const { X, y } = blobs(11, 150, 5, 3);
