@@ -1,12 +1,14 @@
 // trainyard side of the k-means benchmark: one fit, timed; prints one JSON line.
-//   child-trainyard.ts FILE ROWS COLS K ALGORITHM INIT   (INIT: comma-separated row indices, or "k-means++")
+//   child-trainyard.ts FILE ROWS COLS K ALGORITHM INIT [THREADS]
+//   (INIT: comma-separated row indices, or "k-means++"; THREADS: KMeans nThreads, default auto)
 
 import { readFileSync } from "node:fs";
 import { KMeans } from "../../src/ml/clustering/kmeans.js";
 import { wantsHelper } from "../../src/ml/clustering/wasm.js";
 import { FeatureMatrix } from "../../src/ml/features.js";
 
-const [file, rowsArg, colsArg, kArg, algorithm, init] = process.argv.slice(2);
+const [file, rowsArg, colsArg, kArg, algorithm, init, threadsArg] = process.argv.slice(2);
+const nThreads = threadsArg === undefined ? null : Number(threadsArg);
 const rows = Number(rowsArg);
 const cols = Number(colsArg);
 const k = Number(kArg);
@@ -39,6 +41,7 @@ for (let r = 0; r < 2; r++) {
     tol: 1e-4,
     algorithm,
     randomState: 0,
+    nThreads,
   });
   const t0 = performance.now();
   await km.fit(X);
@@ -52,7 +55,7 @@ console.log(
     warmMs: times[1],
     inertia: km.inertia,
     nIter: km.nIter,
-    threads: wantsHelper(rows, cols, k) ? 2 : 1,
+    threads: wantsHelper(rows, cols, k, km.params.nThreads) ? 2 : 1,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   }),
 );

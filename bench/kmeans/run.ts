@@ -53,7 +53,7 @@ export async function main(args: readonly string[]): Promise<void> {
   const file = ensureBenchData(join(root, "bench", "data", `kmeans-${rows}x${cols}.f64`), rows, cols);
   const start = initRows(rows, k).join(",");
   const common = [file, String(rows), String(cols), String(k)];
-  const ours = (algorithm: string, init: string) => () =>
+  const ours = (algorithm: string, init: string, threads?: number) => () =>
     child(process.execPath, [
       "--import",
       "tsx",
@@ -61,6 +61,7 @@ export async function main(args: readonly string[]): Promise<void> {
       ...common,
       algorithm,
       init,
+      ...(threads === undefined ? [] : [String(threads)]),
     ]);
   const sklearn = (algorithm: string, init: string) => () =>
     child(PYTHON, [join(here, "child-sklearn.py"), ...common, algorithm, init]);
@@ -68,6 +69,7 @@ export async function main(args: readonly string[]): Promise<void> {
     { key: "trainyard lloyd, equal start", start: "equal", run: ours("lloyd", start) },
     { key: "scikit-learn lloyd, equal start", start: "equal", run: sklearn("lloyd", start) },
     { key: "trainyard elkan, equal start", start: "equal", run: ours("elkan", start) },
+    { key: "trainyard lloyd, 2 threads, equal start", start: "equal", run: ours("lloyd", start, 2) },
     { key: "scikit-learn elkan, equal start", start: "equal", run: sklearn("elkan", start) },
     { key: "trainyard k-means++ (default: lloyd)", start: "own", run: ours("lloyd", "k-means++") },
     { key: "scikit-learn k-means++ (default: lloyd)", start: "own", run: sklearn("lloyd", "k-means++") },

@@ -1,6 +1,6 @@
 import type { Clusterer, FitOptions, ModelParts } from "../estimator.js";
 import type { Features } from "../features.js";
-import { choice, custom, int, num, oneOf, type ParamsOf, resolveParams } from "../params.js";
+import { choice, custom, int, nullable, num, oneOf, type ParamsOf, resolveParams } from "../params.js";
 import { CentroidClusterer } from "./centroid.js";
 import { checkWeights, numericColumns } from "./dense.js";
 import { fitKMeans, type KMeansInit } from "./run.js";
@@ -40,6 +40,12 @@ export const KMEANS_PARAMS = {
    * with many iterations or clusters; with few (the usual case) Lloyd's simpler pass is faster. */
   algorithm: choice(["lloyd", "elkan"] as const, "lloyd"),
   randomState: int(0, 0, 2 ** 32 - 1),
+  /**
+   * Threads per fit: 1, or 2 to split every pass with a helper thread (same result bit for bit).
+   * null: 2 only for large fits (rows × features × k ≥ 2^26) in the main thread of a machine with
+   * a spare core, as starting the helper costs more than it saves on smaller ones.
+   */
+  nThreads: nullable(int(1, 1, 256)),
 };
 export type KMeansParams = ParamsOf<typeof KMEANS_PARAMS>;
 

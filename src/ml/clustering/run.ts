@@ -15,6 +15,7 @@ export interface KMeansRunParams {
   tol: number;
   algorithm: "lloyd" | "elkan";
   randomState: number;
+  nThreads: number | null;
 }
 
 export interface KMeansFit extends RunResult {
@@ -58,7 +59,7 @@ export async function fitKMeans(
   const runs = runsOf(p);
   const rng = new Random(p.randomState);
   const { signal, onProgress } = options;
-  const ws = new KMeansWorkspace(cols, n, d, k, weights, wantsHelper(n, d, k));
+  const ws = new KMeansWorkspace(cols, n, d, k, weights, wantsHelper(n, d, k, p.nThreads));
   const tol = p.tol * ws.meanVariance;
   let best: RunResult | undefined;
   for (let r = 0; r < runs; r++) {

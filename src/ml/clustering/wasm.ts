@@ -18,11 +18,13 @@ const WORKER = siblingModule(import.meta.url, "./kernel-worker");
 let helperPool: WorkerPool | undefined;
 
 /**
- * Whether a fit gets a second thread: enough work per pass to repay a message round trip, a
- * spare core, and not already inside a worker (where the caller parallelizes).
+ * Whether a fit gets a helper thread: `nThreads` ≥ 2 asks for it; null (auto) takes it for large
+ * fits only (starting a worker costs about as much as a 200,000 × 16, k = 8 fit saves), in the
+ * main thread (inside a worker the caller parallelizes) with a spare core.
  */
-export function wantsHelper(n: number, d: number, k: number): boolean {
-  return isMainThread && availableParallelism() > 1 && n * d * k >= 1 << 20;
+export function wantsHelper(n: number, d: number, k: number, nThreads: number | null = null): boolean {
+  if (nThreads !== null) return nThreads >= 2;
+  return isMainThread && availableParallelism() > 1 && n * d * k >= 2 ** 26;
 }
 
 /**
