@@ -67,15 +67,6 @@ export interface KernelExports {
     upper: number,
     lower: number,
   ): void;
-  kmeansClosest(
-    data: number,
-    n: number,
-    d: number,
-    cand: number,
-    closest: number,
-    weights: number,
-    out: number,
-  ): number;
   kmeansInertia(
     data: number,
     start: number,
@@ -87,6 +78,18 @@ export interface KernelExports {
   ): number;
   kmeansPrepare(block: number, m: number, d: number, out: number, sums: number): number;
   kmeansSquares(rows: number, n: number, d: number, means: number, out: number): void;
+  kmeansClosestMany(
+    data: number,
+    n: number,
+    d: number,
+    cands: number,
+    t: number,
+    closest: number,
+    weights: number,
+    out: number,
+    outStride: number,
+    pots: number,
+  ): void;
   /** Dense product C (+)= A·B over f64 (src/kernels/assembly/matmul.ts); `accumulate` 0 or 1. */
   gemm(
     m: number,

@@ -6,7 +6,7 @@ export { treePredict } from "./tree-predict";
 export { activate, activateBackward, colSums, fillRows, gatherRows, gemm } from "./matmul";
 export {
   kmeansAssign,
-  kmeansClosest,
+  kmeansClosestMany,
   kmeansElkanInit,
   kmeansElkanShift,
   kmeansElkanStep,

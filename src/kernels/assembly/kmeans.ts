@@ -243,31 +243,6 @@ export function kmeansElkanShift(
   }
 }
 
-// k-means++ candidate scoring over rows [0, n): out[i] = min(closest[i], ‖x_i − cand‖²) (just the
-// distance when `closest` is 0); returns Σ w·out[i]. `cand` points at a d-vector.
-export function kmeansClosest(
-  data: usize,
-  n: i32,
-  d: i32,
-  cand: usize,
-  closest: usize,
-  weights: usize,
-  out: usize,
-): f64 {
-  const rowBytes = (<usize>d) << 3;
-  let pot: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    let v = sqDist(data + <usize>i * rowBytes, cand, d);
-    if (closest !== 0) {
-      const c = load<f64>(closest + ((<usize>i) << 3));
-      if (c < v) v = c;
-    }
-    store<f64>(out + ((<usize>i) << 3), v);
-    pot += weights !== 0 ? load<f64>(weights + ((<usize>i) << 3)) * v : v;
-  }
-  return pot;
-}
-
 // Σ w·‖x_i − c_label(i)‖² over rows [start, end) (labels as given, not recomputed).
 export function kmeansInertia(
   data: usize,
@@ -319,6 +294,37 @@ export function kmeansSquares(rows: usize, n: i32, d: i32, means: usize, out: us
       const o = (<usize>j) << 3;
       const u = load<f64>(x + o) - load<f64>(means + o);
       store<f64>(out + o, load<f64>(out + o) + u * u);
+    }
+  }
+}
+
+// k-means++ scoring of t candidates at once over rows [0, n) (each row read once): for candidate
+// j (row j of `cands`, t × d), out[j·n + i] = min(closest[i], ‖x_i − cand_j‖²) and pots[j] +=
+// w·out[j·n + i]. `outStride` is the distance between the candidates' out arrays (in values).
+export function kmeansClosestMany(
+  data: usize,
+  n: i32,
+  d: i32,
+  cands: usize,
+  t: i32,
+  closest: usize,
+  weights: usize,
+  out: usize,
+  outStride: i32,
+  pots: usize,
+): void {
+  const rowBytes = (<usize>d) << 3;
+  const strideBytes = (<usize>outStride) << 3;
+  for (let i = 0; i < n; i++) {
+    const x = data + <usize>i * rowBytes;
+    const c = load<f64>(closest + ((<usize>i) << 3));
+    const w: f64 = weights !== 0 ? load<f64>(weights + ((<usize>i) << 3)) : 1.0;
+    for (let j = 0; j < t; j++) {
+      let v = sqDist(x, cands + <usize>j * rowBytes, d);
+      if (c < v) v = c;
+      store<f64>(out + <usize>j * strideBytes + ((<usize>i) << 3), v);
+      const pp = pots + ((<usize>j) << 3);
+      store<f64>(pp, load<f64>(pp) + w * v);
     }
   }
 }

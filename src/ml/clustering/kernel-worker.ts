@@ -12,7 +12,7 @@ export type KMeansKernel =
   | "kmeansElkanInit"
   | "kmeansElkanStep"
   | "kmeansElkanShift"
-  | "kmeansClosest";
+  | "kmeansClosestMany";
 
 /**
  * Runs the calls on an instance over the fit's shared memory; returns the sum of their results.

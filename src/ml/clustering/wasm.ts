@@ -48,7 +48,7 @@ export class KMeansWorkspace {
   readonly sumView: Float64Array;
   readonly massView: Float64Array;
   private elkanBuffers: ElkanBuffers | undefined;
-  private seedBuffers: [number, number, number] | undefined;
+  private seedBuffers: SeedBuffers | undefined;
   /** The mean over features of their variances, when built from columns (scikit-learn's scale for `tol`). */
   readonly meanVariance: number = Number.NaN;
   /** True once the helper thread has its kernel instance on this memory. */
@@ -282,14 +282,28 @@ export class KMeansWorkspace {
     return this.elkanBuffers;
   }
 
-  /** Three n-long f64 buffers for the k-means++ draws. */
-  seeding(): [number, number, number] {
-    if (!this.seedBuffers) {
-      const n = this.n;
-      this.seedBuffers = [this.arena.alloc(n * 8), this.arena.alloc(n * 8), this.arena.alloc(n * 8)];
+  /** Buffers of the k-means++ draws: closest distances (n), candidates' distances (t × n), candidates (t × d), potentials (2 × t). */
+  seeding(trials: number): SeedBuffers {
+    if (!this.seedBuffers || this.seedBuffers.trials !== trials) {
+      const { n, d, arena: a } = this;
+      this.seedBuffers = {
+        trials,
+        closest: a.alloc(n * 8),
+        out: a.alloc(trials * n * 8),
+        cands: a.alloc(trials * d * 8),
+        pots: a.alloc(2 * trials * 8),
+      };
     }
     return this.seedBuffers;
   }
+}
+
+interface SeedBuffers {
+  trials: number;
+  closest: number;
+  out: number;
+  cands: number;
+  pots: number;
 }
 
 interface ElkanBuffers {
@@ -410,52 +424,58 @@ export async function elkan(ws: KMeansWorkspace, init: Float64Array, s: RunSetti
 /**
  * Greedy k-means++ (Arthur & Vassilvitskii, with the greedy variant scikit-learn uses): each
  * new center is the best of 2 + ⌊ln k⌋ candidates drawn with probability ∝ weight × D², the one
- * that lowers the potential most. Returns k × d centers.
+ * that lowers the potential most. All candidates of a round are scored in one pass over the rows.
+ * Returns k × d centers.
  */
 export async function kmeansPlusPlus(ws: KMeansWorkspace, rng: Random): Promise<Float64Array> {
   const { n, d, k, dataView: data } = ws;
   const w = ws.weightArray;
   const centers = new Float64Array(k * d);
   const trials = 2 + Math.floor(Math.log(k));
-  const [closestPtr, candPtr, bestPtr] = ws.seeding();
-  let closestP = closestPtr;
-  let bestP = bestPtr;
-  const first = weightedIndex(rng, n, w);
-  centers.set(data.subarray(first * d, first * d + d), 0);
-  const cand = (row: number, closest: number, out: number) =>
-    ws.pass("kmeansClosest", (start, end) => [
+  const s = ws.seeding(trials);
+  const closest = ws.arena.f64(s.closest, n);
+  const cands = ws.arena.f64(s.cands, trials * d);
+  const pots = ws.arena.f64(s.pots, 2 * trials);
+  /** Scores the first `t` rows of `cands` against every row, into out (and pots). */
+  const score = async (t: number, out: number) => {
+    pots.fill(0);
+    await ws.pass("kmeansClosestMany", (start, end, part) => [
       ws.data + start * d * 8,
       end - start,
       d,
-      ws.data + row * d * 8,
-      closest === 0 ? 0 : closest + start * 8,
+      s.cands,
+      t,
+      s.closest + start * 8,
       ws.weights === 0 ? 0 : ws.weights + start * 8,
       out + start * 8,
+      n,
+      s.pots + part * trials * 8,
     ]);
-  await cand(first, 0, closestP);
+  };
+  const first = weightedIndex(rng, n, w);
+  centers.set(data.subarray(first * d, first * d + d), 0);
+  closest.fill(Number.POSITIVE_INFINITY);
+  cands.set(data.subarray(first * d, first * d + d));
+  await score(1, s.closest);
   const cumsum = new Float64Array(n);
+  const ids = new Int32Array(trials);
   for (let c = 1; c < k; c++) {
-    const closest = ws.arena.f64(closestP, n);
     let acc = 0;
     for (let i = 0; i < n; i++) {
       acc += w ? w[i] * closest[i] : closest[i];
       cumsum[i] = acc;
     }
-    let bestPot = Number.POSITIVE_INFINITY;
-    let bestId = -1;
     for (let t = 0; t < trials; t++) {
       // All rows coincide with the centers so far (potential 0): any row will do.
-      const id = acc > 0 ? searchSorted(cumsum, rng.next() * acc) : rng.int(n);
-      const pot = await cand(id, closestP, candPtr);
-      if (pot < bestPot) {
-        bestPot = pot;
-        bestId = id;
-        ws.arena.f64(bestP, n).set(ws.arena.f64(candPtr, n));
-      }
+      ids[t] = acc > 0 ? searchSorted(cumsum, rng.next() * acc) : rng.int(n);
+      cands.set(data.subarray(ids[t] * d, ids[t] * d + d), t * d);
     }
-    centers.set(data.subarray(bestId * d, bestId * d + d), c * d);
-    // The best candidate's distances become the closest ones.
-    [closestP, bestP] = [bestP, closestP];
+    await score(trials, s.out);
+    let best = 0;
+    for (let t = 1; t < trials; t++)
+      if (pots[t] + pots[trials + t] < pots[best] + pots[trials + best]) best = t;
+    centers.set(data.subarray(ids[best] * d, ids[best] * d + d), c * d);
+    closest.set(ws.arena.f64(s.out + best * n * 8, n));
   }
   return centers;
 }
