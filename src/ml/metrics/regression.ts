@@ -137,12 +137,20 @@ export function r2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options: 
   const m = mean(y, w, n);
   let num = 0;
   let den = 0;
-  for (let i = 0; i < n; i++) {
-    const wi = w === undefined ? 1 : w[i];
-    const d = y[i] - f[i];
-    const e = y[i] - m;
-    num += wi * d * d;
-    den += wi * e * e;
+  if (w === undefined) {
+    for (let i = 0; i < n; i++) {
+      const d = y[i] - f[i];
+      const e = y[i] - m;
+      num += d * d;
+      den += e * e;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = y[i] - f[i];
+      const e = y[i] - m;
+      num += w[i] * d * d;
+      den += w[i] * e * e;
+    }
   }
   return finiteScore(num, den);
 }
