@@ -13,6 +13,8 @@ export class Arena {
   readonly k: KernelExports;
   private top = PAGE; // the first page stays free for the kernels' own use
 
+  private limit = Number.POSITIVE_INFINITY;
+
   constructor(initialBytes = 4 * PAGE) {
     this.memory = new WebAssembly.Memory({
       initial: Math.ceil(initialBytes / PAGE) + 1,
@@ -22,11 +24,24 @@ export class Arena {
     this.k = instantiateKernels(kernelModule(), this.memory);
   }
 
+  /** An arena over bytes [start, end) of another thread's arena memory (it never grows). */
+  static region(memory: WebAssembly.Memory, module: WebAssembly.Module, start: number, end: number): Arena {
+    const a = Object.create(Arena.prototype) as Arena;
+    Object.assign(a, { memory, k: instantiateKernels(module, memory), top: start, limit: end, frozen: true });
+    return a;
+  }
+
   private frozen = false;
+
+  /** The next free byte. */
+  get used(): number {
+    return this.top;
+  }
 
   alloc(bytes: number): number {
     const ptr = (this.top + 15) & ~15;
     const end = ptr + bytes;
+    if (end > this.limit) throw new Error("trainyard: tree arena region exhausted");
     const have = this.memory.buffer.byteLength;
     if (end > have) {
       // Other threads see a grown shared memory only after an interrupt; never grow under them.

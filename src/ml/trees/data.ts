@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import { type FeatureMatrix, type FeatureSpec, type Features, FeatureMatrix as FM } from "../features.js";
 import { Arena } from "./arena.js";
 import { binInto, fitBins } from "./binning.js";
+import { forestWorkerBytes } from "./forest-worker.js";
 import { HistPool } from "./hist-pool.js";
 import { type LearnerData, TreeLearner } from "./learner.js";
 
@@ -20,6 +21,8 @@ export interface BinnedInput {
   readonly binned: Uint8Array;
   /** Helper threads for this fit (close them at the end), or null. */
   readonly pool: HistPool | null;
+  /** Arena regions reserved for tree-growing worker threads (none: grow here). */
+  readonly treeRegions: readonly { start: number; end: number }[];
 }
 
 export interface BinOptions {
@@ -32,6 +35,8 @@ export interface BinOptions {
   readonly nThreads: number | null;
   /** Leaves that may hold a histogram at once (leaf-wise growth: numLeaves). */
   readonly maxHeld: number;
+  /** Reserve a region per thread for forest workers (when more than one thread is used). */
+  readonly treeWorkers?: boolean;
 }
 
 /**
@@ -50,8 +55,15 @@ export function binInput(Xin: Features | FeatureMatrix, o: BinOptions): BinnedIn
   const T = n * F < PARALLEL_MIN_CELLS ? 1 : Math.max(1, o.nThreads ?? availableParallelism());
   const arena = new Arena();
   const bins = fitBins(X, o.maxBins, o.seed, arena);
+  const regions = o.treeWorkers && T > 1 ? T : 0;
+  const regionBytes = forestWorkerBytes(n, F, C) + 1024;
   arena.reserve(
-    2 * n * F + n * C * 8 + T * (n * 8 + 256 * 8) + 256 + TreeLearner.bytes(n, F, C, T, o.maxHeld),
+    2 * n * F +
+      n * C * 8 +
+      T * (n * 8 + 256 * 8) +
+      256 +
+      TreeLearner.bytes(n, F, C, T, o.maxHeld) +
+      regions * (regionBytes + 16),
   );
   const pool = T > 1 ? new HistPool(arena, T, kernelModule()) : null;
   if (pool) arena.freeze();
@@ -71,8 +83,13 @@ export function binInput(Xin: Features | FeatureMatrix, o: BinOptions): BinnedIn
       sums: o.sums,
       statsPtr,
     };
+    const treeRegions = Array.from({ length: regions }, () => {
+      const start = arena.alloc(regionBytes);
+      return { start, end: start + regionBytes };
+    });
     return {
       X,
+      treeRegions,
       spec: X.spec(),
       binned: arena.u8(binsPtr, n * F),
       pool,

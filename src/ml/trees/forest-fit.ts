@@ -1,10 +1,21 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { Random } from "../../data/random.js";
+import { kernelModule } from "../../kernels/loader.js";
 import { InputError } from "../errors.js";
 import { type FitOptions, throwIfAborted } from "../estimator.js";
 import type { Features } from "../features.js";
 import type { Label } from "../target.js";
 import { type BinnedInput, binInput, channelsFor, checkWeights, yieldToEventLoop } from "./data.js";
 import { type Forest, ForestBuilder, predictColumns } from "./forest.js";
+import {
+  classWeights,
+  type ForestTreeContext,
+  type ForestTreeResult,
+  growForestTree,
+} from "./forest-tree.js";
+import type { ForestWorkerData } from "./forest-worker.js";
 import type { TreeLearner } from "./learner.js";
 import type { TreeFit } from "./model.js";
 import { type ClassWeight, type MaxFeatures, resolveMaxFeatures } from "./params.js";
@@ -33,38 +44,6 @@ export interface ForestResult extends TreeFit {
   readonly oobScore: number | null;
 }
 
-function classWeights(
-  cw: ClassWeight,
-  codes: Int32Array,
-  rowWeight: Float64Array | null,
-  classes: readonly Label[],
-): Float64Array {
-  const K = classes.length;
-  const out = new Float64Array(K).fill(1);
-  if (cw === null) return out;
-  if (cw === "balanced" || cw === "balanced_subsample") {
-    const counts = new Float64Array(K);
-    let n = 0;
-    for (let i = 0; i < codes.length; i++) {
-      const w = rowWeight ? rowWeight[i] : 1;
-      counts[codes[i]] += w;
-      n += w;
-    }
-    for (let k = 0; k < K; k++) out[k] = counts[k] > 0 ? n / (K * counts[k]) : 0;
-    return out;
-  }
-  const known = new Set(classes.map(String));
-  for (const key of Object.keys(cw)) {
-    if (!known.has(key))
-      throw new InputError(`classWeight names class "${key}", which is not in y`, "classWeight");
-  }
-  classes.forEach((c, k) => {
-    const w = cw[String(c)];
-    if (w !== undefined) out[k] = w;
-  });
-  return out;
-}
-
 /**
  * Fits `nEstimators` histogram trees, each on a bootstrap sample (or all rows) with
  * `maxFeatures` features drawn per split: a random forest, or one decision tree. Gini
@@ -89,6 +68,8 @@ export async function fitForest(
     nThreads: cfg.nThreads,
     // Per-split feature draws build each node's histogram anew; all features: subtraction, depth-first.
     maxHeld: 32,
+    // Trees grow on worker threads when there is enough work to pay for starting them.
+    treeWorkers: cfg.nEstimators > 1 && Xin.nRows * cfg.nEstimators >= 1_000_000,
   });
   const { X } = input;
   const n = X.nRows;
@@ -113,96 +94,57 @@ async function grow(
   const { X, data } = input;
   const cls = target.kind === "classification";
   const K = cls ? target.classes.length : 1;
-  const sums = data.sums;
-  const C = data.channels;
   const n = X.nRows;
   const F = X.nCols;
   const sw = checkWeights(options.sampleWeight, n);
   const codes = cls ? target.codes : null;
-  const y = cls ? null : target.y;
-  const baseCw = cls ? classWeights(cfg.classWeight, codes as Int32Array, sw, target.classes) : null;
-  const stats = data.arena.f64(data.statsPtr, n * C);
+  const context: Omit<ForestTreeContext, "learner" | "stats"> = {
+    channels: data.channels,
+    sums: data.sums,
+    nClasses: cls ? K : 0,
+    codes,
+    y: cls ? null : target.y,
+    sampleWeight: sw,
+    classWeight: cls ? classWeights(cfg.classWeight, codes as Int32Array, sw, target.classes) : null,
+    balancedSubsample: cls && cfg.classWeight === "balanced_subsample",
+    bootstrap: cfg.bootstrap,
+    maxDepth: cfg.maxDepth,
+    minSamplesLeaf: cfg.minSamplesLeaf,
+    minSamplesSplit: cfg.minSamplesSplit,
+    mtry: resolveMaxFeatures(cfg.maxFeatures, F),
+    features: Int32Array.from({ length: F }, (_, j) => j),
+  };
   const master = new Random(cfg.randomState);
+  const seeds = Array.from({ length: cfg.nEstimators }, () => master.nextU32());
+  const wantOob = cfg.oobScore && cfg.bootstrap;
+  const results: ForestTreeResult[] = new Array(cfg.nEstimators);
+  let done = 0;
+  const finished = (i: number, r: ForestTreeResult) => {
+    results[i] = r;
+    done++;
+    options.onProgress?.({ done, total: cfg.nEstimators, message: `tree ${done}/${cfg.nEstimators}` });
+  };
+  const mainContext: ForestTreeContext = {
+    ...context,
+    learner,
+    stats: data.arena.f64(data.statsPtr, n * data.channels),
+  };
+  let next = 0;
+  if (input.treeRegions.length > 0) {
+    next = await growOnWorkers(input, context, seeds, wantOob, options, finished);
+  }
+  // Whatever the workers did not grow (all of it on one thread) grows here.
+  for (let t = 0; t < cfg.nEstimators; t++) {
+    if (results[t]) continue;
+    throwIfAborted(options.signal);
+    finished(t, growForestTree(mainContext, seeds[t], wantOob));
+    if ((++next & 3) === 3) await yieldToEventLoop();
+  }
   const leafWidth = cls ? K : 1;
   const builder = new ForestBuilder(leafWidth, leafWidth);
   const gain = new Float64Array(F);
   const splits = new Float64Array(F);
-  const mtry = resolveMaxFeatures(cfg.maxFeatures, F);
-  const allFeatures = Int32Array.from({ length: F }, (_, j) => j);
-  const counts = new Int32Array(n);
-  const weight = new Float64Array(n);
-  const oob = cfg.oobScore && cfg.bootstrap ? new Float64Array(n * leafWidth) : null;
-  const oobHits = oob ? new Int32Array(n) : null;
-  const oobTrees: { tree: number; rows: Int32Array }[] = [];
-  for (let t = 0; t < cfg.nEstimators; t++) {
-    throwIfAborted(options.signal);
-    const rng = new Random(master.nextU32());
-    counts.fill(cfg.bootstrap ? 0 : 1);
-    if (cfg.bootstrap) for (let i = 0; i < n; i++) counts[rng.int(n)]++;
-    let cw = baseCw;
-    if (cls && cfg.classWeight === "balanced_subsample") {
-      const bw = new Float64Array(n);
-      for (let i = 0; i < n; i++) bw[i] = counts[i] * (sw ? sw[i] : 1);
-      cw = classWeights("balanced", codes as Int32Array, bw, target.classes);
-    }
-    let nRows = 0;
-    for (let i = 0; i < n; i++) {
-      let w = counts[i] * (sw ? sw[i] : 1);
-      if (cw) w *= cw[(codes as Int32Array)[i]];
-      weight[i] = w;
-      if (w > 0) nRows++;
-    }
-    const rows = new Uint32Array(nRows);
-    for (let i = 0, k = 0; i < n; i++) if (weight[i] > 0) rows[k++] = i;
-    for (let k = 0; k < nRows; k++) {
-      const i = rows[k];
-      const w = weight[i];
-      const s = i * C;
-      if (codes) {
-        for (let c = 0; c < sums; c++) stats[s + c] = 0;
-        if (codes[i] < sums && K > 1) stats[s + codes[i]] = w;
-        stats[s + sums] = w;
-      } else {
-        stats[s] = w * (y as Float64Array)[i];
-        stats[s + 1] = w;
-      }
-    }
-    const tree = learner.grow({
-      maxLeaves: Number.POSITIVE_INFINITY,
-      maxDepth: cfg.maxDepth ?? Number.POSITIVE_INFINITY,
-      minLeafCount: cfg.minSamplesLeaf,
-      minLeafWeight: 0,
-      minSplitCount: cfg.minSamplesSplit,
-      minGain: 0,
-      lambda: 0,
-      features: allFeatures,
-      mtry,
-      rng,
-      catSmooth: 0,
-      maxCatThreshold: 32,
-      maxCatOneHot: 4,
-      classIndicators: cls,
-      keepGoLeft: false,
-      rows,
-    });
-    tree.goLeft = [];
-    const nLeaves = tree.leafStart.length;
-    const values = new Float64Array(nLeaves * leafWidth);
-    for (let l = 0; l < nLeaves; l++) {
-      const tot = tree.leafTotals[l];
-      const w = tot[sums];
-      if (!cls) values[l] = w > 0 ? tot[0] / w : 0;
-      else if (K === 1) values[l] = 1;
-      else {
-        let rest = 1;
-        for (let c = 0; c < K - 1; c++) {
-          const p = w > 0 ? tot[c] / w : 0;
-          values[l * K + c] = p;
-          rest -= p;
-        }
-        values[l * K + K - 1] = Math.max(0, rest);
-      }
-    }
+  for (const { tree, values } of results) {
     builder.add(tree, values);
     // Importance as scikit-learn: impurity decrease per tree, normalized, then averaged.
     let treeTotal = 0;
@@ -213,23 +155,103 @@ async function grow(
       splits[f]++;
       if (treeTotal > 0) gain[f] += tree.gain[i] / treeTotal;
     }
-    if (oob) {
-      const out: number[] = [];
-      for (let i = 0; i < n; i++) if (counts[i] === 0) out.push(i);
-      oobTrees.push({ tree: t, rows: Int32Array.from(out) });
-    }
-    options.onProgress?.({
-      done: t + 1,
-      total: cfg.nEstimators,
-      message: `tree ${t + 1}/${cfg.nEstimators}`,
-    });
-    if ((t & 3) === 3) await yieldToEventLoop();
   }
   const forest = builder.finish();
   let oobScore: number | null = null;
-  if (oob && oobHits)
-    oobScore = outOfBag(forest, predictColumns(X), oobTrees, oob, oobHits, target, leafWidth);
+  if (wantOob) {
+    const trees = results.map((r, tree) => ({ tree, rows: r.outOfBag as Int32Array }));
+    oobScore = outOfBag(
+      forest,
+      predictColumns(X),
+      trees,
+      new Float64Array(n * leafWidth),
+      new Int32Array(n),
+      target,
+      leafWidth,
+    );
+  }
   return { spec: input.spec, forest, gain, splits, oobScore };
+}
+
+/**
+ * Grows trees on worker threads, each in its own region of the fit's memory, handing out tree
+ * indices as workers finish. Returns how many were handed out; on a worker failure the
+ * trees it did not return are left for the main thread.
+ */
+async function growOnWorkers(
+  input: BinnedInput,
+  context: Omit<ForestTreeContext, "learner" | "stats">,
+  seeds: number[],
+  wantOob: boolean,
+  options: FitOptions,
+  finished: (i: number, r: ForestTreeResult) => void,
+): Promise<number> {
+  const { data } = input;
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve) => {
+      let running = 0;
+      const handOut = (w: Worker) => {
+        if (next >= seeds.length || options.signal?.aborted) {
+          w.postMessage(null);
+          if (--running === 0) resolve();
+          return;
+        }
+        const index = next++;
+        w.postMessage({ index, seed: seeds[index] });
+      };
+      for (const region of input.treeRegions) {
+        const workerData: ForestWorkerData = {
+          memory: data.arena.memory,
+          module: kernelModule(),
+          start: region.start,
+          end: region.end,
+          nRows: data.nRows,
+          nFeat: data.nFeat,
+          binsPtr: data.binsPtr,
+          colsPtr: data.colsPtr,
+          bins: [...data.bins],
+          channels: data.channels,
+          sums: data.sums,
+          context,
+          outOfBag: wantOob,
+        };
+        const w = startForestWorker(workerData);
+        workers.push(w);
+        running++;
+        let failed = false;
+        w.on("message", (m: ForestTreeResult & { index: number }) => {
+          finished(m.index, m);
+          handOut(w);
+        });
+        w.on("error", () => {
+          if (failed) return;
+          failed = true;
+          if (--running === 0) resolve();
+        });
+        handOut(w);
+      }
+    });
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+  return next;
+}
+
+/** A forest worker; under a TypeScript runner (tests, tsx) it registers tsx before loading. */
+function startForestWorker(data: ForestWorkerData): Worker {
+  const self = import.meta.url;
+  const workerData = { forestWorker: data };
+  if (!self.endsWith(".ts")) return new Worker(new URL("./forest-worker.js", self), { workerData });
+  const api = pathToFileURL(
+    createRequire(self)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const target = new URL("./forest-worker.ts", self).href;
+  const source = `const { register } = await import(${JSON.stringify(api)}); register(); await import(${JSON.stringify(target)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { workerData });
 }
 
 /** Accuracy (classification) or R² (regression) of each row's prediction by the trees that did not see it. */

@@ -352,7 +352,8 @@ export class ForestBuilder {
         this.catStart.push(-1);
       }
     }
-    const nl = t.leafStart.length;
+    let nl = 0;
+    for (const f of t.feature) if (f < 0) nl++;
     for (let i = 0; i < nl * this.leafWidth; i++) this.leafValues.push(values[i]);
     this.nLeaves += nl;
     this.treeStart.push(this.feature.length);

@@ -455,7 +455,7 @@ export class TreeLearner {
     const minW = o.minLeafWeight;
     const minN = Math.max(1, o.minLeafCount) * (1 - 1e-9);
     const parent = (Pg * Pg) / (Pw + lam);
-    let bestGain = Math.max(o.minGain, 1e-10 * Math.abs(parent));
+    let bestGain = Math.max(o.minGain, 1e-10 * Math.abs(parent), 1e-300);
     let best: Split | null = null;
     const acc = this.acc;
     const mark = this.mark;
@@ -559,7 +559,7 @@ export class TreeLearner {
     };
     const parent = score(P, 0);
     // Gains within rounding of zero (e.g. a constant target) are no split.
-    const floor = Math.max(o.minGain, 1e-10 * Math.abs(parent));
+    const floor = Math.max(o.minGain, 1e-10 * Math.abs(parent), 1e-300);
     let best: Split | null = null;
     let bestGain = floor;
     const Lv = new Float64Array(C);
