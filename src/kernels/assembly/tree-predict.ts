@@ -4,6 +4,47 @@
 // f64 per node. A categorical value is a level code; bit `code` of catBits[catStart..] set
 // sends it left. Each tree adds its leaf values to the row's outputs: all of them when
 // leafWidth = outWidth, else output t % outWidth.
+// The child of internal node i that a row (at `row`) goes to.
+// @ts-expect-error: decorator
+@inline
+function step(nodes: usize, thresholds: usize, catBits: usize, i: i32, row: usize): i32 {
+  const p = nodes + ((<usize>i) << 4);
+  const v = load<f64>(row + ((<usize>load<i32>(p)) << 3));
+  const meta = load<i32>(p, 12);
+  let left: bool;
+  if (isNaN(v)) left = (meta & 1) !== 0;
+  else if (meta < 2) left = v <= load<f64>(thresholds + ((<usize>i) << 3));
+  else {
+    const code = <u32>v;
+    const w = load<u32>(catBits + ((<usize>((meta >> 1) - 1) + <usize>(code >> 5)) << 2));
+    left = ((w >> (code & 31)) & 1) !== 0;
+  }
+  return select<i32>(load<i32>(p, 4), load<i32>(p, 8), left);
+}
+
+// @ts-expect-error: decorator
+@inline
+function isLeaf(nodes: usize, i: i32): bool {
+  return load<i32>(nodes + ((<usize>i) << 4)) < 0;
+}
+
+// Adds leaf `i`'s values to the outputs at `o`.
+// @ts-expect-error: decorator
+@inline
+function addLeaf(nodes: usize, leafValues: usize, i: i32, o: usize, slot: i32, leafWidth: i32): void {
+  const leaf = <usize>load<i32>(nodes + ((<usize>i) << 4), 4);
+  if (leafWidth === 1) {
+    const q = o + ((<usize>slot) << 3);
+    store<f64>(q, load<f64>(q) + load<f64>(leafValues + (leaf << 3)));
+  } else {
+    const lv = leafValues + leaf * (<usize>leafWidth << 3);
+    for (let k = 0; k < leafWidth; k++) {
+      const q = o + ((<usize>k) << 3);
+      store<f64>(q, load<f64>(q) + load<f64>(lv + ((<usize>k) << 3)));
+    }
+  }
+}
+
 export function treePredict(
   nodes: usize,
   thresholds: usize,
@@ -18,41 +59,45 @@ export function treePredict(
   leafWidth: i32,
   outWidth: i32,
 ): void {
-  // Trees outer, rows inner: a tree's upper nodes stay in cache across the block's rows.
+  const rowBytes = <usize>nFeat << 3;
+  const outBytes = <usize>outWidth << 3;
+  // Trees outer, rows inner: a tree's upper nodes stay in cache across the block's rows. Four
+  // rows walk together so that their independent chains of loads overlap.
   for (let t = 0; t < nTrees; t++) {
     const root = load<i32>(treeStart + ((<usize>t) << 2));
     const slot = outWidth === 1 || leafWidth !== 1 ? 0 : t % outWidth;
-    for (let r = 0; r < nRows; r++) {
-      const row = x + <usize>r * ((<usize>nFeat) << 3);
-      const o = out + <usize>r * ((<usize>outWidth) << 3);
-      let i = root;
+    let r = 0;
+    for (; r + 4 <= nRows; r += 4) {
+      const x0 = x + (<usize>r) * rowBytes;
+      const x1 = x0 + rowBytes;
+      const x2 = x1 + rowBytes;
+      const x3 = x2 + rowBytes;
+      let i0 = root;
+      let i1 = root;
+      let i2 = root;
+      let i3 = root;
       for (;;) {
-        const p = nodes + ((<usize>i) << 4);
-        const f = load<i32>(p);
-        if (f < 0) break;
-        const v = load<f64>(row + ((<usize>f) << 3));
-        const meta = load<i32>(p, 12);
-        let left: bool;
-        if (isNaN(v)) left = (meta & 1) !== 0;
-        else if (meta < 2) left = v <= load<f64>(thresholds + ((<usize>i) << 3));
-        else {
-          const code = <u32>v;
-          const w = load<u32>(catBits + ((<usize>((meta >> 1) - 1) + <usize>(code >> 5)) << 2));
-          left = ((w >> (code & 31)) & 1) !== 0;
-        }
-        i = select<i32>(load<i32>(p, 4), load<i32>(p, 8), left);
+        const l0 = isLeaf(nodes, i0);
+        const l1 = isLeaf(nodes, i1);
+        const l2 = isLeaf(nodes, i2);
+        const l3 = isLeaf(nodes, i3);
+        if (l0 && l1 && l2 && l3) break;
+        if (!l0) i0 = step(nodes, thresholds, catBits, i0, x0);
+        if (!l1) i1 = step(nodes, thresholds, catBits, i1, x1);
+        if (!l2) i2 = step(nodes, thresholds, catBits, i2, x2);
+        if (!l3) i3 = step(nodes, thresholds, catBits, i3, x3);
       }
-      const leaf = <usize>load<i32>(nodes + ((<usize>i) << 4), 4);
-      if (leafWidth === 1) {
-        const q = o + ((<usize>slot) << 3);
-        store<f64>(q, load<f64>(q) + load<f64>(leafValues + (leaf << 3)));
-      } else {
-        const lv = leafValues + leaf * ((<usize>leafWidth) << 3);
-        for (let k = 0; k < leafWidth; k++) {
-          const q = o + ((<usize>k) << 3);
-          store<f64>(q, load<f64>(q) + load<f64>(lv + ((<usize>k) << 3)));
-        }
-      }
+      const o = out + (<usize>r) * outBytes;
+      addLeaf(nodes, leafValues, i0, o, slot, leafWidth);
+      addLeaf(nodes, leafValues, i1, o + outBytes, slot, leafWidth);
+      addLeaf(nodes, leafValues, i2, o + 2 * outBytes, slot, leafWidth);
+      addLeaf(nodes, leafValues, i3, o + 3 * outBytes, slot, leafWidth);
+    }
+    for (; r < nRows; r++) {
+      const row = x + (<usize>r) * rowBytes;
+      let i = root;
+      while (!isLeaf(nodes, i)) i = step(nodes, thresholds, catBits, i, row);
+      addLeaf(nodes, leafValues, i, out + (<usize>r) * outBytes, slot, leafWidth);
     }
   }
 }
