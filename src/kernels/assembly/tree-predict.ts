@@ -6,7 +6,6 @@
 // leafWidth = outWidth, else output t % outWidth.
 // The child of internal node i that a row (at `row`) goes to.
 // @ts-expect-error: decorator
-@inline
 function step(nodes: usize, thresholds: usize, catBits: usize, i: i32, row: usize): i32 {
   const p = nodes + ((<usize>i) << 4);
   const v = load<f64>(row + ((<usize>load<i32>(p)) << 3));
@@ -23,21 +22,19 @@ function step(nodes: usize, thresholds: usize, catBits: usize, i: i32, row: usiz
 }
 
 // @ts-expect-error: decorator
-@inline
 function isLeaf(nodes: usize, i: i32): bool {
   return load<i32>(nodes + ((<usize>i) << 4)) < 0;
 }
 
 // Adds leaf `i`'s values to the outputs at `o`.
 // @ts-expect-error: decorator
-@inline
 function addLeaf(nodes: usize, leafValues: usize, i: i32, o: usize, slot: i32, leafWidth: i32): void {
   const leaf = <usize>load<i32>(nodes + ((<usize>i) << 4), 4);
   if (leafWidth === 1) {
     const q = o + ((<usize>slot) << 3);
     store<f64>(q, load<f64>(q) + load<f64>(leafValues + (leaf << 3)));
   } else {
-    const lv = leafValues + leaf * (<usize>leafWidth << 3);
+    const lv = leafValues + leaf * ((<usize>leafWidth) << 3);
     for (let k = 0; k < leafWidth; k++) {
       const q = o + ((<usize>k) << 3);
       store<f64>(q, load<f64>(q) + load<f64>(lv + ((<usize>k) << 3)));
@@ -59,8 +56,8 @@ export function treePredict(
   leafWidth: i32,
   outWidth: i32,
 ): void {
-  const rowBytes = <usize>nFeat << 3;
-  const outBytes = <usize>outWidth << 3;
+  const rowBytes = (<usize>nFeat) << 3;
+  const outBytes = (<usize>outWidth) << 3;
   // Trees outer, rows inner: a tree's upper nodes stay in cache across the block's rows. Four
   // rows walk together so that their independent chains of loads overlap.
   for (let t = 0; t < nTrees; t++) {
@@ -68,7 +65,7 @@ export function treePredict(
     const slot = outWidth === 1 || leafWidth !== 1 ? 0 : t % outWidth;
     let r = 0;
     for (; r + 4 <= nRows; r += 4) {
-      const x0 = x + (<usize>r) * rowBytes;
+      const x0 = x + <usize>r * rowBytes;
       const x1 = x0 + rowBytes;
       const x2 = x1 + rowBytes;
       const x3 = x2 + rowBytes;
@@ -87,17 +84,17 @@ export function treePredict(
         if (!l2) i2 = step(nodes, thresholds, catBits, i2, x2);
         if (!l3) i3 = step(nodes, thresholds, catBits, i3, x3);
       }
-      const o = out + (<usize>r) * outBytes;
+      const o = out + <usize>r * outBytes;
       addLeaf(nodes, leafValues, i0, o, slot, leafWidth);
       addLeaf(nodes, leafValues, i1, o + outBytes, slot, leafWidth);
       addLeaf(nodes, leafValues, i2, o + 2 * outBytes, slot, leafWidth);
       addLeaf(nodes, leafValues, i3, o + 3 * outBytes, slot, leafWidth);
     }
     for (; r < nRows; r++) {
-      const row = x + (<usize>r) * rowBytes;
+      const row = x + <usize>r * rowBytes;
       let i = root;
       while (!isLeaf(nodes, i)) i = step(nodes, thresholds, catBits, i, row);
-      addLeaf(nodes, leafValues, i, out + (<usize>r) * outBytes, slot, leafWidth);
+      addLeaf(nodes, leafValues, i, out + <usize>r * outBytes, slot, leafWidth);
     }
   }
 }
