@@ -161,7 +161,12 @@ export async function main(args: readonly string[]): Promise<void> {
   if (only.has("js")) {
     const js: Record<string, unknown> = { ...stamp, capSeconds: capMs / 1000 };
     for (const lib of JS_LIBS) {
-      console.error(`${lib}: ${jsRows.has(lib) ? `at ${jsRows.get(lib)} rows` : "doubling ladder"}`);
+      const how = reuseJs
+        ? "its last result reused"
+        : jsRows.has(lib)
+          ? `at ${jsRows.get(lib)} rows`
+          : "doubling ladder";
+      console.error(`${lib}: ${how}`);
       const given = jsRows.get(lib);
       // --js-reuse: the library's run of record comes from the previous trees.json (these
       // libraries take many minutes); only trainyard's runs are repeated.
