@@ -456,7 +456,11 @@ export class TreeLearner {
     const minN = Math.max(1, o.minLeafCount) * (1 - 1e-9);
     const parent = (Pg * Pg) / (Pw + lam);
     let bestGain = Math.max(o.minGain, 1e-10 * Math.abs(parent), 1e-300);
-    let best: Split | null = null;
+    let bestF = -1;
+    let bestB = 0;
+    let bestLg = 0;
+    let bestLw = 0;
+    let bestMiss = false;
     const acc = this.acc;
     const mark = this.mark;
     const touched = this.touched;
@@ -508,18 +512,13 @@ export class TreeLearner {
           if (lw < minW || rw < minW || lw * cf < minN || rw * cf < minN || !(lw > 0) || !(rw > 0)) continue;
           const g = (lg * lg) / (lw + lam) + (rg * rg) / (rw + lam) - parent;
           if (g > bestGain) {
+            // Scalars only while scanning; the split object is made once at the end.
             bestGain = g;
-            const left = new Float64Array(C);
-            left[0] = lg;
-            left[1] = lw;
-            best = {
-              gain: g,
-              feature: f,
-              thr: b,
-              missingLeft: miss === 1 || (Mw === 0 && lw >= rw),
-              cat: null,
-              left,
-            };
+            bestF = f;
+            bestB = b;
+            bestLg = lg;
+            bestLw = lw;
+            bestMiss = miss === 1 || (Mw === 0 && lw >= rw);
           }
         }
       }
@@ -530,7 +529,11 @@ export class TreeLearner {
         mark[b] = 0;
       }
     }
-    return best;
+    if (bestF < 0) return null;
+    const left = new Float64Array(C);
+    left[0] = bestLg;
+    left[1] = bestLw;
+    return { gain: bestGain, feature: bestF, thr: bestB, missingLeft: bestMiss, cat: null, left };
   }
 
   /** The best split of a leaf over the given features, or null when none gains. */
@@ -561,6 +564,7 @@ export class TreeLearner {
     // Gains within rounding of zero (e.g. a constant target) are no split.
     const floor = Math.max(o.minGain, 1e-10 * Math.abs(parent), 1e-300);
     let best: Split | null = null;
+    let hot: Split | null = null;
     let bestGain = floor;
     const Lv = new Float64Array(C);
     const Rv = new Float64Array(C);
@@ -602,17 +606,22 @@ export class TreeLearner {
             const g = (lg * lg) / (lw + lam) + (rg * rg) / (rw + lam) - parent;
             if (g > bestGain) {
               bestGain = g;
-              const left = new Float64Array(C);
-              left[0] = lg;
-              left[1] = lw;
-              best = {
-                gain: g,
-                feature: f,
-                thr: b,
-                missingLeft: miss === 1 || (Mw === 0 && lw >= rw),
-                cat: null,
-                left,
-              };
+              if (!hot)
+                hot = {
+                  gain: 0,
+                  feature: 0,
+                  thr: 0,
+                  missingLeft: false,
+                  cat: null,
+                  left: new Float64Array(C),
+                };
+              hot.gain = g;
+              hot.feature = f;
+              hot.thr = b;
+              hot.missingLeft = miss === 1 || (Mw === 0 && lw >= rw);
+              hot.left[0] = lg;
+              hot.left[1] = lw;
+              best = hot;
             }
           }
         }
