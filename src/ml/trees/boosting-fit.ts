@@ -166,8 +166,9 @@ async function boost(
   let bestRound = -1;
 
   const builder = new ForestBuilder(1, K);
-  const gain = new Float64Array(F);
-  const splits = new Float64Array(F);
+  // Importances per round, so that early stopping can keep those of the kept rounds only.
+  const roundGain: Float64Array[] = [];
+  const roundSplits: Float64Array[] = [];
   const master = new Random(cfg.randomState);
   const allFeatures = Int32Array.from({ length: F }, (_, j) => j);
   const nCol = Math.max(1, Math.ceil(cfg.colsample * F));
@@ -192,6 +193,10 @@ async function boost(
         for (let k = 0; k < K; k++) prob[i * K + k] /= z;
       }
     }
+    const rg = new Float64Array(F);
+    const rs = new Float64Array(F);
+    roundGain.push(rg);
+    roundSplits.push(rs);
     for (let k = 0; k < K; k++) {
       const rng = new Random(master.nextU32());
       // Gradients and hessians of this output.
@@ -280,8 +285,8 @@ async function boost(
       for (let i = 0; i < tree.feature.length; i++) {
         const f = tree.feature[i];
         if (f < 0) continue;
-        splits[f]++;
-        gain[f] += tree.gain[i];
+        rs[f]++;
+        rg[f] += tree.gain[i];
       }
     }
     rounds = round + 1;
@@ -305,6 +310,15 @@ async function boost(
   if (cfg.earlyStoppingRounds !== null && bestRound >= 0) {
     bestIteration = bestRound + 1;
     if (bestIteration < rounds) forest = forest.truncate(bestIteration * K);
+  }
+  const kept = bestIteration ?? rounds;
+  const gain = new Float64Array(F);
+  const splits = new Float64Array(F);
+  for (let r = 0; r < kept; r++) {
+    for (let f = 0; f < F; f++) {
+      gain[f] += roundGain[r][f];
+      splits[f] += roundSplits[r][f];
+    }
   }
   return { spec: input.spec, forest, gain, splits, init, evalHistory: history, bestIteration };
 }
