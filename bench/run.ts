@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ main: (args: readonly string[]) =>
   mlp: () => import("./mlp/run.js"),
   selection: () => import("./selection/run.js"),
   "train-cli": () => import("./train-cli/run.js"),
+  shap: () => import("./shap/run.js"),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -17,44 +17,102 @@ export interface ShapResult {
   outWidth: number;
 }
 
-interface PathEntry {
-  d: number;
-  z: number;
-  o: number;
-  w: number;
-}
+/**
+ * The paths of the recursion live in one preallocated buffer (as in the reference
+ * implementation): depth d's path starts at offset d(d+1)/2 and is a copy of its parent's,
+ * extended by one element, so no allocation happens per node.
+ */
+class PathBuffer {
+  readonly feat: Int32Array;
+  readonly zero: Float64Array;
+  readonly one: Float64Array;
+  readonly w: Float64Array;
 
-function extend(m: PathEntry[], pz: number, po: number, pi: number): PathEntry[] {
-  const l = m.length;
-  const out = m.map((e) => ({ ...e }));
-  out.push({ d: pi, z: pz, o: po, w: l === 0 ? 1 : 0 });
-  for (let i = l - 1; i >= 0; i--) {
-    out[i + 1].w += (po * out[i].w * (i + 1)) / (l + 1);
-    out[i].w = (pz * out[i].w * (l - i)) / (l + 1);
+  constructor(maxDepth: number) {
+    const n = ((maxDepth + 2) * (maxDepth + 3)) / 2 + 1;
+    this.feat = new Int32Array(n);
+    this.zero = new Float64Array(n);
+    this.one = new Float64Array(n);
+    this.w = new Float64Array(n);
   }
-  return out;
-}
 
-function unwind(m: PathEntry[], i: number): PathEntry[] {
-  const l = m.length - 1;
-  let n = m[l].w;
-  const out = m.slice(0, l).map((e) => ({ ...e }));
-  const { o, z } = m[i];
-  for (let j = l - 1; j >= 0; j--) {
-    if (o !== 0) {
-      const t = out[j].w;
-      out[j].w = (n * (l + 1)) / ((j + 1) * o);
-      n = t - (out[j].w * z * (l - j)) / (l + 1);
-    } else {
-      out[j].w = (out[j].w * (l + 1)) / (z * (l - j));
+  /** Appends (feature, zero, one) at index `depth` of the path starting at `p`. */
+  extend(p: number, depth: number, zero: number, one: number, feature: number): void {
+    const { feat, w } = this;
+    feat[p + depth] = feature;
+    this.zero[p + depth] = zero;
+    this.one[p + depth] = one;
+    w[p + depth] = depth === 0 ? 1 : 0;
+    for (let i = depth - 1; i >= 0; i--) {
+      w[p + i + 1] += (one * w[p + i] * (i + 1)) / (depth + 1);
+      w[p + i] = (zero * w[p + i] * (depth - i)) / (depth + 1);
     }
   }
-  for (let j = i; j < l; j++) {
-    out[j].d = m[j + 1].d;
-    out[j].z = m[j + 1].z;
-    out[j].o = m[j + 1].o;
+
+  /** Removes element `k` of the path (length depth + 1) starting at `p`, undoing its extend. */
+  unwind(p: number, depth: number, k: number): void {
+    const { w } = this;
+    const one = this.one[p + k];
+    const zero = this.zero[p + k];
+    let next = w[p + depth];
+    for (let i = depth - 1; i >= 0; i--) {
+      if (one !== 0) {
+        const t = w[p + i];
+        w[p + i] = (next * (depth + 1)) / ((i + 1) * one);
+        next = t - (w[p + i] * zero * (depth - i)) / (depth + 1);
+      } else {
+        w[p + i] = (w[p + i] * (depth + 1)) / (zero * (depth - i));
+      }
+    }
+    for (let i = k; i < depth; i++) {
+      this.feat[p + i] = this.feat[p + i + 1];
+      this.zero[p + i] = this.zero[p + i + 1];
+      this.one[p + i] = this.one[p + i + 1];
+    }
   }
-  return out;
+
+  /** The total weight the path would have with element `k` unwound, without changing it. */
+  unwoundSum(p: number, depth: number, k: number): number {
+    const { w } = this;
+    const one = this.one[p + k];
+    const zero = this.zero[p + k];
+    let next = w[p + depth];
+    let total = 0;
+    for (let i = depth - 1; i >= 0; i--) {
+      if (one !== 0) {
+        const t = (next * (depth + 1)) / ((i + 1) * one);
+        total += t;
+        next = w[p + i] - (t * zero * (depth - i)) / (depth + 1);
+      } else {
+        total += w[p + i] / zero / ((depth - i) / (depth + 1));
+      }
+    }
+    return total;
+  }
+
+  /** Copies the path of length `len` at `from` to `to`. */
+  copy(from: number, to: number, len: number): void {
+    this.feat.copyWithin(to, from, from + len);
+    this.zero.copyWithin(to, from, from + len);
+    this.one.copyWithin(to, from, from + len);
+    this.w.copyWithin(to, from, from + len);
+  }
+}
+
+/** The depth of the deepest leaf of tree t. */
+function treeDepth(forest: Forest, t: number): number {
+  const a = forest.a;
+  const start = a.treeStart[t];
+  const depth = new Int32Array(a.treeStart[t + 1] - start);
+  let max = 0;
+  for (let i = start; i < a.treeStart[t + 1]; i++) {
+    if (a.feature[i] < 0) continue;
+    const d = depth[i - start] + 1;
+    depth[a.left[i] - start] = d;
+    depth[a.right[i] - start] = d;
+    if (d > max) max = d;
+  }
+  return max;
 }
 
 function goesLeft(forest: Forest, i: number, x: number): boolean {
@@ -134,44 +192,54 @@ export function treeShap(
       else expected[only] += share[i] * a.leafValues[leaf];
     }
   }
-  for (let r = 0; r < nRows; r++) {
-    const base = r * ow * F;
+  let maxDepth = 0;
+  for (let t = 0; t < forest.nTrees; t++) maxDepth = Math.max(maxDepth, treeDepth(forest, t));
+  const path = new PathBuffer(maxDepth);
+  let base = 0;
+  let only: number | null = null;
+  let row = 0;
+  // One call per node, as the reference implementation: the parent's path starts at `p`; this
+  // node's copy starts right after it (p + depth + 1) and is extended by (pz, po, pi) to length depth + 1.
+  const recurse = (j: number, p: number, depth: number, pz: number, po: number, pi: number): void => {
+    // A branch whose weights are all zero (no data there, and not the row's way) adds nothing.
+    if (pz === 0 && po === 0) return;
+    const here = p + depth + 1;
+    path.copy(p, here, depth + 1);
+    path.extend(here, depth, pz, po, pi);
+    if (a.feature[j] < 0) {
+      const leaf = a.left[j];
+      for (let i = 1; i <= depth; i++) {
+        const scale = path.unwoundSum(here, depth, i) * (path.one[here + i] - path.zero[here + i]);
+        const f = path.feat[here + i];
+        if (only === null)
+          for (let k = 0; k < ow; k++) values[base + k * F + f] += scale * a.leafValues[leaf * lw + k];
+        else values[base + only * F + f] += scale * a.leafValues[leaf];
+      }
+      return;
+    }
+    const d = a.feature[j];
+    const left = goesLeft(forest, j, cols[d][row]);
+    const hot = left ? a.left[j] : a.right[j];
+    const cold = left ? a.right[j] : a.left[j];
+    let iz = 1;
+    let io = 1;
+    let len = depth;
+    let k = 1;
+    while (k <= depth && path.feat[here + k] !== d) k++;
+    if (k <= depth) {
+      iz = path.zero[here + k];
+      io = path.one[here + k];
+      path.unwind(here, depth, k);
+      len = depth - 1;
+    }
+    recurse(hot, here, len + 1, iz * frac[hot], io, d);
+    recurse(cold, here, len + 1, iz * frac[cold], 0, d);
+  };
+  for (row = 0; row < nRows; row++) {
+    base = row * ow * F;
     for (let t = 0; t < forest.nTrees; t++) {
-      const only = onlyOutput(t);
-      const recurse = (j: number, path: PathEntry[], pz: number, po: number, pi: number): void => {
-        // A branch whose weights are all zero (no data there, and not the row's way) adds nothing.
-        if (pz === 0 && po === 0) return;
-        const m = extend(path, pz, po, pi);
-        if (a.feature[j] < 0) {
-          const leaf = a.left[j];
-          for (let i = 1; i < m.length; i++) {
-            let w = 0;
-            for (const e of unwind(m, i)) w += e.w;
-            const scale = w * (m[i].o - m[i].z);
-            if (only === null) {
-              for (let k = 0; k < ow; k++)
-                values[base + k * F + m[i].d] += scale * a.leafValues[leaf * lw + k];
-            } else values[base + only * F + m[i].d] += scale * a.leafValues[leaf];
-          }
-          return;
-        }
-        const d = a.feature[j];
-        const left = goesLeft(forest, j, cols[d][r]);
-        const hot = left ? a.left[j] : a.right[j];
-        const cold = left ? a.right[j] : a.left[j];
-        let iz = 1;
-        let io = 1;
-        let next = m;
-        const k = m.findIndex((e, idx) => idx > 0 && e.d === d);
-        if (k > 0) {
-          iz = m[k].z;
-          io = m[k].o;
-          next = unwind(m, k);
-        }
-        recurse(hot, next, iz * frac[hot], io, d);
-        recurse(cold, next, iz * frac[cold], 0, d);
-      };
-      recurse(a.treeStart[t], [], 1, 1, -1);
+      only = onlyOutput(t);
+      recurse(a.treeStart[t], 0, 0, 1, 1, -1);
     }
   }
   return { values, expected, nFeatures: F, outWidth: ow };
