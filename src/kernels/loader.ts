@@ -200,7 +200,8 @@ export function instantiateKernels(module: WebAssembly.Module, memory: WebAssemb
  * run the kernel, read results, then `reset`. Grows the memory when needed.
  */
 export class Scratch {
-  private top = 0;
+  // Page 0 holds the module's static data (e.g. exp/log tables at byte 1024): scratch starts above it.
+  private top = PAGE;
   constructor(private readonly k: Kernels = kernels()) {}
 
   alloc(bytes: number): number {
@@ -217,6 +218,6 @@ export class Scratch {
   }
 
   reset(): void {
-    this.top = 0;
+    this.top = PAGE;
   }
 }
