@@ -33,7 +33,7 @@ export function logisticBinary(
     if (i < len) store<f64>(z + ((<usize>i) << 3), bias);
     for (let j = 0; j < d; j++) {
       const wj = load<f64>(w + ((<usize>j) << 3));
-      if (wj == 0) continue;
+      if (wj === 0) continue;
       const wv = f64x2.splat(wj);
       const col = x + ((<usize>j * <usize>n + <usize>s) << 3);
       i = 0;

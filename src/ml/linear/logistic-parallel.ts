@@ -15,6 +15,15 @@ export function warmUpWorkers(jobs: number): void {
 }
 
 /**
+ * Asks the pool's idle workers to drop what the last fit left cached in them (its share of
+ * the data or its kernel memory), so that a finished fit does not keep its data alive.
+ */
+export function releaseWorkers(jobs: number): void {
+  const pool = sharedPool();
+  for (let t = 1; t < jobs; t++) pool.run(WORKER, "releaseLogistic", null).catch(() => {});
+}
+
+/**
  * The logistic objective split by rows over `jobs` threads: this thread evaluates the first
  * share from the caller's arrays while pool workers evaluate the others from shared copies of
  * just their rows, and the partial losses and gradients are summed. Until every worker has

@@ -86,3 +86,10 @@ export function evaluateWasm(task: {
   );
   return { f, g };
 }
+
+/** Runs in a pool worker: drops the last fit's design and kernel memory (called when a fit ends). */
+export function releaseLogistic(): boolean {
+  cache = undefined;
+  wasm = undefined;
+  return true;
+}

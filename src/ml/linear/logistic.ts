@@ -24,7 +24,7 @@ import {
 } from "./common.js";
 import { minimizeLbfgs } from "./lbfgs.js";
 import { logisticObjective, scoresToProba } from "./logistic-loss.js";
-import { parallelLogisticObjective, warmUpWorkers } from "./logistic-parallel.js";
+import { parallelLogisticObjective, releaseWorkers, warmUpWorkers } from "./logistic-parallel.js";
 import { wasmLogisticObjective } from "./logistic-wasm.js";
 
 /** Per-class weights: "balanced" (n / (nClasses · count)), a map from label (as a string) to weight, or none. */
@@ -162,20 +162,25 @@ export class LogisticRegression implements Classifier<LogisticRegressionParams> 
       (parallel
         ? parallelLogisticObjective(design, codes, sw, k, p.fitIntercept, l2, jobs, options?.signal)
         : logisticObjective(design, codes, sw, k, p.fitIntercept, l2));
-    const res = await minimizeLbfgs(fg, new Float64Array(nParams), {
-      maxIter: p.maxIter,
-      gtol: p.tol,
-      ftol: Math.min(SCIPY_FTOL, p.tol * p.tol),
-      l1,
-      onIteration: (iter) => {
-        throwIfAborted(options?.signal);
-        options?.onProgress?.({
-          done: iter,
-          total: p.maxIter,
-          message: `LogisticRegression iteration ${iter}`,
-        });
-      },
-    });
+    let res: Awaited<ReturnType<typeof minimizeLbfgs>>;
+    try {
+      res = await minimizeLbfgs(fg, new Float64Array(nParams), {
+        maxIter: p.maxIter,
+        gtol: p.tol,
+        ftol: Math.min(SCIPY_FTOL, p.tol * p.tol),
+        l1,
+        onIteration: (iter) => {
+          throwIfAborted(options?.signal);
+          options?.onProgress?.({
+            done: iter,
+            total: p.maxIter,
+            message: `LogisticRegression iteration ${iter}`,
+          });
+        },
+      });
+    } finally {
+      if (parallel) releaseWorkers(jobs);
+    }
     this.warnings = res.converged
       ? []
       : [
