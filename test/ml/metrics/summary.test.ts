@@ -3,8 +3,13 @@ import { describe, expect, it } from "vitest";
 import { InputError, ParameterError } from "../../../src/ml/errors.js";
 import {
   classificationMetrics,
+  classificationReport,
+  fbeta,
   getScorer,
   type ProbaPrediction,
+  perClassMetrics,
+  precision,
+  recall,
   regressionMetrics,
   SCORERS,
 } from "../../../src/ml/metrics/index.js";
@@ -88,6 +93,42 @@ describe("classificationMetrics", () => {
     ]);
     expect(m.logLoss).toBeNull();
     expect(m.rocAuc).toBeNull();
+  });
+});
+
+describe("perClassMetrics", () => {
+  it("gives each class's precision, recall, F1, support and accuracy (= recall), in label order", () => {
+    for (const c of ref.classification as {
+      yTrue: Label[];
+      yPred: Label[];
+      labels: Label[] | null;
+      sampleWeight: number[] | null;
+      results: Record<string, Json>;
+    }[]) {
+      const labels = c.labels ?? undefined;
+      const sampleWeight = c.sampleWeight ?? undefined;
+      const rows = perClassMetrics(c.yTrue, c.yPred, { labels, sampleWeight });
+      const e = c.results.prfs as Record<string, Record<string, number[]>>;
+      const per = e["None|warn|1.0"];
+      expect(rows.map((r) => r.label)).toEqual(
+        labels ?? classificationReport(c.yTrue, c.yPred).classes.map((r) => r.label),
+      );
+      rows.forEach((r, k) => {
+        close(r.precision, per.precision[k]);
+        close(r.recall, per.recall[k]);
+        close(r.f1, per.fbeta[k]);
+        close(r.support, per.support[k]);
+        if (r.support === 0) expect(r.accuracy).toBeNull();
+        else close(r.accuracy, per.recall[k]);
+      });
+    }
+  });
+
+  it("fbeta with beta = ∞ is recall, with beta = 0 precision", () => {
+    const t = ["a", "b", "a", "c", "b", "a"];
+    const p = ["a", "a", "a", "c", "b", "b"];
+    expect(fbeta(t, p, Number.POSITIVE_INFINITY, { average: null })).toEqual(recall(t, p, { average: null }));
+    expect(fbeta(t, p, 0, { average: null })).toEqual(precision(t, p, { average: null }));
   });
 });
 
