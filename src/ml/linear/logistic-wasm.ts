@@ -81,11 +81,9 @@ export function wasmLogisticObjective(
   } catch {
     return undefined;
   }
-  const memory = new WebAssembly.Memory({
-    initial: Math.ceil(bytes / PAGE) + 1,
-    maximum: 65_536,
-    shared: true,
-  });
+  // Sized once, never grown: a shared memory reserves its maximum up front.
+  const pages = Math.ceil(bytes / PAGE) + 1;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const kernels = instantiateKernels(module, memory);
   if (typeof kernels.logisticBinary !== "function") return undefined;
   const x = DATA_START;
