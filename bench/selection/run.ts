@@ -7,11 +7,11 @@
 //   included) on 16,000 rows × 20 features, vs RandomizedSearchCV over HistGradientBoosting
 //   (n_jobs=2); best CV score compared, and the refitted model's AUC on 4,000 held-out rows.
 //
-//   npm run bench -- selection [--only cv|search] [--repeat 3] [--trials 50]
+//   npm run bench -- selection [--only cv|search] [--repeat 3] [--search-repeat 1] [--trials 50]
 // Writes bench/results/selection.json.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,7 +79,12 @@ export async function main(args: readonly string[]): Promise<void> {
   const trials = arg(args, "trials") ?? "50";
   const cvFile = join(root, "bench", "data", "cv-100k.csv");
   const searchFile = join(root, "bench", "data", "search-20k.csv");
+  const resultFile = join(root, "bench", "results", "selection.json");
+  // With --only, the other benchmark's last figures are kept.
+  const previous =
+    only !== undefined && existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, "utf8")) : {};
   const summary: Record<string, unknown> = {
+    ...previous,
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, totalMemBytes: totalmem(), node: process.version },
   };
@@ -134,6 +139,6 @@ export async function main(args: readonly string[]): Promise<void> {
     );
   }
   mkdirSync(join(root, "bench", "results"), { recursive: true });
-  writeFileSync(join(root, "bench", "results", "selection.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(resultFile, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(lines.join("\n"));
 }
