@@ -22,6 +22,19 @@ describe("sweepK", () => {
     expect(pick?.silhouette).toBeGreaterThanOrEqual(best - 0.02);
   });
 
+  it("scores silhouettes on a seeded sample when asked, with the same recommendation", async () => {
+    const options = { kValues: [3, 4, 5, 6, 7], silhouetteSampleSize: 600 };
+    const a = await sweepK(fin.X, options);
+    const b = await sweepK(fin.X, options);
+    expect(a.points.map((p) => p.silhouette)).toEqual(b.points.map((p) => p.silhouette));
+    const exact = await sweepK(fin.X, { ...options, silhouetteSampleSize: null });
+    a.points.forEach((p, i) =>
+      expect(Math.abs((p.silhouette ?? 0) - (exact.points[i].silhouette ?? 0))).toBeLessThan(0.05),
+    );
+    expect(a.recommendedK).toBeGreaterThanOrEqual(4);
+    expect(a.recommendedK).toBeLessThanOrEqual(6);
+  });
+
   it("takes the elbow on silhouette ties and rejects bad k values", async () => {
     // Three tight, equally spaced groups on a line: k = 3 is both the best silhouette and the elbow.
     const rows: number[][] = [];
