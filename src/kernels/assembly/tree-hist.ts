@@ -138,7 +138,7 @@ export function treeSortF64(a: usize, n: i32, tmp: usize, counts: usize): void {
     if (same) continue;
     for (let i = 0; i < n; i++) {
       const k = load<u64>(src + ((<usize>i) << 3));
-      const q = counts + (<usize>((k >> shift) & 2047) << 2);
+      const q = counts + ((<usize>((k >> shift) & 2047)) << 2);
       const pos = load<u32>(q);
       store<u32>(q, pos + 1);
       store<u64>(dst + ((<usize>pos) << 3), k);
@@ -150,5 +150,44 @@ export function treeSortF64(a: usize, n: i32, tmp: usize, counts: usize): void {
   for (let i = 0; i < n; i++) {
     const k = load<u64>(src + ((<usize>i) << 3));
     store<u64>(a + ((<usize>i) << 3), k & sign ? k ^ sign : ~k);
+  }
+}
+
+// treeHist for one (gradient, hessian) pair per row and the contiguous features
+// [f0, f0 + nf): no feature list to read, four features per step.
+export function treeHistRange(
+  bins: usize,
+  nFeat: i32,
+  rows: usize,
+  start: i32,
+  end: i32,
+  stats: usize,
+  f0: i32,
+  nf: i32,
+  hist: usize,
+): void {
+  const base = hist + ((<usize>f0) << 12);
+  const n4 = nf & ~3;
+  for (let i = start; i < end; i++) {
+    const r = <usize>load<u32>(rows + ((<usize>i) << 2));
+    const g = v128.load(stats + (r << 4));
+    const rowp = bins + r * <usize>nFeat + <usize>f0;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const q = rowp + <usize>j;
+      const h = base + ((<usize>j) << 12);
+      const p0 = h + ((<usize>load<u8>(q)) << 4);
+      const p1 = h + 4096 + ((<usize>load<u8>(q, 1)) << 4);
+      const p2 = h + 8192 + ((<usize>load<u8>(q, 2)) << 4);
+      const p3 = h + 12288 + ((<usize>load<u8>(q, 3)) << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), g));
+      v128.store(p1, f64x2.add(v128.load(p1), g));
+      v128.store(p2, f64x2.add(v128.load(p2), g));
+      v128.store(p3, f64x2.add(v128.load(p3), g));
+    }
+    for (; j < nf; j++) {
+      const p = base + ((<usize>j) << 12) + ((<usize>load<u8>(rowp + <usize>j)) << 4);
+      v128.store(p, f64x2.add(v128.load(p), g));
+    }
   }
 }

@@ -3,7 +3,7 @@ import { InputError } from "../errors.js";
 import type { Label } from "../target.js";
 import type { TreeLearner } from "./learner.js";
 import type { ClassWeight } from "./params.js";
-import type { GrownTree } from "./tree.js";
+import { packTree, type TreeNodes } from "./tree.js";
 
 /** Everything one random-forest tree needs besides its seed (built on the main thread or in a worker). */
 export interface ForestTreeContext {
@@ -29,7 +29,7 @@ export interface ForestTreeContext {
 }
 
 export interface ForestTreeResult {
-  readonly tree: GrownTree;
+  readonly tree: TreeNodes;
   /** Leaf values: class probabilities (nClasses per leaf) or the mean target. */
   readonly values: Float64Array;
   /** Rows the tree did not see (bootstrap only, when asked for). */
@@ -158,7 +158,6 @@ export function growForestTree(c: ForestTreeContext, seed: number, wantOutOfBag:
     outOfBag = new Int32Array(m);
     for (let i = 0, k = 0; i < n; i++) if (counts[i] === 0) outOfBag[k++] = i;
   }
-  // Only what the forest keeps travels back from a worker.
-  const kept: GrownTree = { ...tree, goLeft: [], leafStart: [], leafEnd: [], leafTotals: [] };
-  return { tree: kept, values, outOfBag };
+  // Only what the forest keeps, as typed arrays, travels back from a worker.
+  return { tree: packTree(tree), values, outOfBag };
 }

@@ -2,7 +2,7 @@ import { ModelFormatError } from "../errors.js";
 import type { SectionArray } from "../estimator.js";
 import type { FeatureMatrix, FeatureSpec } from "../features.js";
 import { Arena } from "./arena.js";
-import type { GrownTree } from "./tree.js";
+import type { TreeNodes } from "./tree.js";
 
 /**
  * Trees as flat node arrays (docs/trees.md, "Model file"). Node i of tree t lies in
@@ -315,7 +315,7 @@ export class ForestBuilder {
   }
 
   /** Appends a tree; `values` holds leafWidth values per leaf of the tree, in leaf order. */
-  add(t: GrownTree, values: ArrayLike<number>): void {
+  add(t: TreeNodes, values: ArrayLike<number>): void {
     const base = this.feature.length;
     const leafBase = this.nLeaves;
     // Nodes in pre-order (a left child right after its parent) for locality when walking.
@@ -346,14 +346,14 @@ export class ForestBuilder {
       if (set) {
         this.threshold.push(0);
         this.catStart.push(this.catBits.length);
-        for (const w of set) this.catBits.push(w);
+        for (let k = 0; k < set.length; k++) this.catBits.push(set[k]);
       } else {
         this.threshold.push(t.threshold[i]);
         this.catStart.push(-1);
       }
     }
     let nl = 0;
-    for (const f of t.feature) if (f < 0) nl++;
+    for (let i = 0; i < t.feature.length; i++) if (t.feature[i] < 0) nl++;
     for (let i = 0; i < nl * this.leafWidth; i++) this.leafValues.push(values[i]);
     this.nLeaves += nl;
     this.treeStart.push(this.feature.length);

@@ -20,6 +20,9 @@ for (;;) {
   if (c[2] === 0) {
     k.treeHistClear(c[10], c[11], c[8], c[12]);
     k.treeHist(c[3], c[4], c[5], c[6], c[7], c[9], c[8], c[10], c[11], c[12]);
+  } else if (c[2] === 3) {
+    k.treeHistClear(c[10], c[11], c[8], c[12]);
+    k.treeHistRange(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12]);
   } else if (c[2] === 1) {
     k.treeBinColumn(c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
   }
@@ -80,14 +83,17 @@ export class HistPool {
     end: number,
     statsPtr: number,
     c2: number,
-    parts: readonly { ptr: number; n: number }[],
+    parts: readonly { ptr: number; n: number; first: number }[],
     hist: number,
+    contiguous: boolean,
   ): void {
     const k = this.arena.k;
+    const range = contiguous && c2 === 1;
     this.run(
       (c, w) => {
         const p = parts[w + 1];
-        c[2] = 0;
+        c[2] = range ? 3 : 0;
+        c[13] = p.first;
         c[3] = binsPtr;
         c[4] = nFeat;
         c[5] = rowsPtr;
@@ -102,7 +108,8 @@ export class HistPool {
       () => {
         const p = parts[0];
         k.treeHistClear(p.ptr, p.n, c2, hist);
-        k.treeHist(binsPtr, nFeat, rowsPtr, start, end, statsPtr, c2, p.ptr, p.n, hist);
+        if (range) k.treeHistRange(binsPtr, nFeat, rowsPtr, start, end, statsPtr, p.first, p.n, hist);
+        else k.treeHist(binsPtr, nFeat, rowsPtr, start, end, statsPtr, c2, p.ptr, p.n, hist);
       },
     );
   }

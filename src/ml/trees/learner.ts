@@ -161,34 +161,61 @@ export class TreeLearner {
     const d = this.d;
     const a = d.arena;
     const c2 = d.channels >> 1;
+    let contiguous = true;
+    for (let j = 1; j < feats.length; j++) if (feats[j] !== feats[0] + j) contiguous = false;
     const pool = this.pool;
     if (pool && feats.length >= 2 && (leaf.end - leaf.start) * feats.length >= PARALLEL_MIN_WORK) {
       // Whole features per thread, in contiguous runs of nearly equal size.
       const T = Math.min(pool.nThreads, feats.length);
-      const parts: { ptr: number; n: number }[] = [];
+      const parts: { ptr: number; n: number; first: number }[] = [];
       for (let t = 0; t < pool.nThreads; t++) {
         const lo = t < T ? Math.floor((t * feats.length) / T) : 0;
         const hi = t < T ? Math.floor(((t + 1) * feats.length) / T) : 0;
         a.i32(this.partPtrs[t], hi - lo).set(feats.subarray(lo, hi));
-        parts.push({ ptr: this.partPtrs[t], n: hi - lo });
+        parts.push({ ptr: this.partPtrs[t], n: hi - lo, first: hi > lo ? feats[lo] : 0 });
       }
-      pool.hist(d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, d.statsPtr, c2, parts, hist);
+      pool.hist(
+        d.binsPtr,
+        d.nFeat,
+        this.rowsPtr,
+        leaf.start,
+        leaf.end,
+        d.statsPtr,
+        c2,
+        parts,
+        hist,
+        contiguous,
+      );
       return;
     }
     a.i32(this.featsPtr, feats.length).set(feats);
     a.k.treeHistClear(this.featsPtr, feats.length, c2, hist);
-    a.k.treeHist(
-      d.binsPtr,
-      d.nFeat,
-      this.rowsPtr,
-      leaf.start,
-      leaf.end,
-      d.statsPtr,
-      c2,
-      this.featsPtr,
-      feats.length,
-      hist,
-    );
+    if (contiguous && c2 === 1 && feats.length > 0) {
+      a.k.treeHistRange(
+        d.binsPtr,
+        d.nFeat,
+        this.rowsPtr,
+        leaf.start,
+        leaf.end,
+        d.statsPtr,
+        feats[0],
+        feats.length,
+        hist,
+      );
+    } else {
+      a.k.treeHist(
+        d.binsPtr,
+        d.nFeat,
+        this.rowsPtr,
+        leaf.start,
+        leaf.end,
+        d.statsPtr,
+        c2,
+        this.featsPtr,
+        feats.length,
+        hist,
+      );
+    }
   }
 
   /** hist[big] = hist[parent] - hist[small], in place over the parent's buffer. */

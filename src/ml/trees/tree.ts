@@ -23,6 +23,32 @@ export interface GrownTree {
   readonly gain: number[];
 }
 
+/** A grown tree's nodes as the forest stores them (typed arrays when sent between threads). */
+export interface TreeNodes {
+  readonly feature: ArrayLike<number>;
+  readonly threshold: ArrayLike<number>;
+  readonly left: ArrayLike<number>;
+  readonly right: ArrayLike<number>;
+  readonly missingLeft: ArrayLike<boolean | number>;
+  /** Category sets by node; may be shorter than the node arrays (missing: numeric split). */
+  readonly catSet: ArrayLike<Uint32Array | null>;
+  readonly gain: ArrayLike<number>;
+}
+
+/** Compact typed-array copy of a tree's nodes (cheap to post to another thread). */
+export function packTree(t: TreeNodes): TreeNodes {
+  const hasCat = Array.from(t.catSet).some((c) => c !== null);
+  return {
+    feature: Int32Array.from(t.feature),
+    threshold: Float64Array.from(t.threshold),
+    left: Int32Array.from(t.left),
+    right: Int32Array.from(t.right),
+    missingLeft: Uint8Array.from(t.missingLeft, (v) => (v ? 1 : 0)),
+    catSet: hasCat ? Array.from(t.catSet) : [],
+    gain: Float64Array.from(t.gain),
+  };
+}
+
 /** The leaf index a binned row (row-major bytes at `offset`) reaches. */
 export function leafOfBinned(t: GrownTree, bins: Uint8Array, offset: number): number {
   let i = 0;
