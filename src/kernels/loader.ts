@@ -127,6 +127,17 @@ export interface KernelExports {
     hist: number,
   ): void;
   treeHistClear(feats: number, nf: number, c2: number, hist: number): void;
+  treeHistRange(
+    bins: number,
+    nFeat: number,
+    rows: number,
+    start: number,
+    end: number,
+    stats: number,
+    f0: number,
+    nf: number,
+    hist: number,
+  ): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
   treeSortF64(a: number, n: number, tmp: number, counts: number): void;
   treePredict(

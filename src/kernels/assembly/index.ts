@@ -1,7 +1,14 @@
 // WebAssembly kernels. Every kernel takes raw byte offsets into the one shared memory
 // that the TypeScript loader owns (runtime "stub": nothing here allocates).
 export { columnStats } from "./column-stats";
-export { treeBinColumn, treeHist, treeHistClear, treePartition, treeSortF64 } from "./tree-hist";
+export {
+  treeBinColumn,
+  treeHist,
+  treeHistClear,
+  treeHistRange,
+  treePartition,
+  treeSortF64,
+} from "./tree-hist";
 export { treePredict } from "./tree-predict";
 export { activate, activateBackward, colSums, fillRows, gatherRows, gemm } from "./matmul";
 export {
