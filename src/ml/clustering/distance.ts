@@ -52,20 +52,3 @@ export function assignNearest(
   }
   return inertia;
 }
-
-/** Sum over rows of (weight ×) the squared distance to the center of its label. */
-export function inertiaOf(
-  data: Float64Array,
-  n: number,
-  d: number,
-  centers: Float64Array,
-  labels: Int32Array,
-  weights?: Float64Array,
-): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const v = sqDist(data, i, centers, labels[i], d);
-    s += weights ? weights[i] * v : v;
-  }
-  return s;
-}
