@@ -107,8 +107,7 @@ export class BayesSearch extends Search<BayesSearchOptions> {
       next(trials: readonly Trial[]) {
         const n = trials.length;
         if (n >= nTrials) return [];
-        if (n < nStartup)
-          return startup.slice(n).map((params) => ({ params }));
+        if (n < nStartup) return startup.slice(n).map((params) => ({ params }));
         const history = trials
           .filter((t) => t.status === "ok")
           .map((t) => ({ params: t.params, loss: -t.mean }));
