@@ -1,18 +1,18 @@
 // Tree-ensemble prediction over a block of row-major float64 rows (NaN = missing).
-// Nodes are 4 i32 each: feature (-1 for a leaf), left (a leaf: its leaf index), right, and
-// meta = missingLeft | (catStart + 1) << 1 (catStart -1 for a numeric split); thresholds are
-// f64 per node. A categorical value is a level code; bit `code` of catBits[catStart..] set
+// Nodes are 24 bytes each: i32 feature (-1 for a leaf), i32 left (a leaf: its leaf index),
+// i32 right, i32 meta = missingLeft | (catStart + 1) << 1 (catStart -1 for a numeric split),
+// f64 threshold: one node, one cache line at most. A categorical value is a level code; bit `code` of catBits[catStart..] set
 // sends it left. Each tree adds its leaf values to the row's outputs: all of them when
 // leafWidth = outWidth, else output t % outWidth.
 // The child of internal node i that a row (at `row`) goes to.
 // @ts-expect-error: decorator
-function step(nodes: usize, thresholds: usize, catBits: usize, i: i32, row: usize): i32 {
-  const p = nodes + ((<usize>i) << 4);
+function step(nodes: usize, catBits: usize, i: i32, row: usize): i32 {
+  const p = nodes + <usize>i * 24;
   const v = load<f64>(row + ((<usize>load<i32>(p)) << 3));
   const meta = load<i32>(p, 12);
   let left: bool;
   if (isNaN(v)) left = (meta & 1) !== 0;
-  else if (meta < 2) left = v <= load<f64>(thresholds + ((<usize>i) << 3));
+  else if (meta < 2) left = v <= load<f64>(p, 16);
   else {
     const code = <u32>v;
     const w = load<u32>(catBits + ((<usize>((meta >> 1) - 1) + <usize>(code >> 5)) << 2));
@@ -23,13 +23,13 @@ function step(nodes: usize, thresholds: usize, catBits: usize, i: i32, row: usiz
 
 // @ts-expect-error: decorator
 function isLeaf(nodes: usize, i: i32): bool {
-  return load<i32>(nodes + ((<usize>i) << 4)) < 0;
+  return load<i32>(nodes + <usize>i * 24) < 0;
 }
 
 // Adds leaf `i`'s values to the outputs at `o`.
 // @ts-expect-error: decorator
 function addLeaf(nodes: usize, leafValues: usize, i: i32, o: usize, slot: i32, leafWidth: i32): void {
-  const leaf = <usize>load<i32>(nodes + ((<usize>i) << 4), 4);
+  const leaf = <usize>load<i32>(nodes + <usize>i * 24, 4);
   if (leafWidth === 1) {
     const q = o + ((<usize>slot) << 3);
     store<f64>(q, load<f64>(q) + load<f64>(leafValues + (leaf << 3)));
@@ -44,7 +44,6 @@ function addLeaf(nodes: usize, leafValues: usize, i: i32, o: usize, slot: i32, l
 
 export function treePredict(
   nodes: usize,
-  thresholds: usize,
   catBits: usize,
   leafValues: usize,
   treeStart: usize,
@@ -79,10 +78,10 @@ export function treePredict(
         const l2 = isLeaf(nodes, i2);
         const l3 = isLeaf(nodes, i3);
         if (l0 && l1 && l2 && l3) break;
-        if (!l0) i0 = step(nodes, thresholds, catBits, i0, x0);
-        if (!l1) i1 = step(nodes, thresholds, catBits, i1, x1);
-        if (!l2) i2 = step(nodes, thresholds, catBits, i2, x2);
-        if (!l3) i3 = step(nodes, thresholds, catBits, i3, x3);
+        if (!l0) i0 = step(nodes, catBits, i0, x0);
+        if (!l1) i1 = step(nodes, catBits, i1, x1);
+        if (!l2) i2 = step(nodes, catBits, i2, x2);
+        if (!l3) i3 = step(nodes, catBits, i3, x3);
       }
       const o = out + <usize>r * outBytes;
       addLeaf(nodes, leafValues, i0, o, slot, leafWidth);
@@ -93,7 +92,7 @@ export function treePredict(
     for (; r < nRows; r++) {
       const row = x + <usize>r * rowBytes;
       let i = root;
-      while (!isLeaf(nodes, i)) i = step(nodes, thresholds, catBits, i, row);
+      while (!isLeaf(nodes, i)) i = step(nodes, catBits, i, row);
       addLeaf(nodes, leafValues, i, out + <usize>r * outBytes, slot, leafWidth);
     }
   }

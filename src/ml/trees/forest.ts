@@ -40,14 +40,14 @@ const ARRAY_NAMES = [
   "leafValues",
 ] as const;
 
-/** Rows per block in batch prediction (copied row-major into WebAssembly memory). */
-const BLOCK = 1024;
+/** Rows per block in batch prediction (copied row-major into WebAssembly memory): each tree is
+ * walked by a whole block, so its upper nodes are fetched once per block. */
+const BLOCK = 4096;
 
 interface CompiledForest {
   arena: Arena;
   nFeat: number;
   nodes: number;
-  thresholds: number;
   catBits: number;
   leafValues: number;
   treeStart: number;
@@ -136,7 +136,6 @@ export class Forest {
       o.set(out.subarray(r0 * ow, (r0 + m) * ow));
       c.arena.k.treePredict(
         c.nodes,
-        c.thresholds,
         c.catBits,
         c.leafValues,
         c.treeStart,
@@ -160,16 +159,16 @@ export class Forest {
     const a = this.a;
     const n = a.feature.length;
     const arena = new Arena(n * 24 + a.catBits.length * 4 + a.leafValues.length * 8 + BLOCK * F * 8 * 2);
-    const nodes = arena.alloc(n * 16);
-    const ni = arena.i32(nodes, n * 4);
+    const nodes = arena.alloc(n * 24);
+    const ni = arena.i32(nodes, n * 6);
+    const nf = arena.f64(nodes, n * 3);
     for (let i = 0; i < n; i++) {
-      ni[4 * i] = a.feature[i];
-      ni[4 * i + 1] = a.left[i];
-      ni[4 * i + 2] = a.right[i];
-      ni[4 * i + 3] = a.missingLeft[i] | ((a.catStart[i] + 1) << 1);
+      ni[6 * i] = a.feature[i];
+      ni[6 * i + 1] = a.left[i];
+      ni[6 * i + 2] = a.right[i];
+      ni[6 * i + 3] = a.missingLeft[i] | ((a.catStart[i] + 1) << 1);
+      nf[3 * i + 2] = a.threshold[i];
     }
-    const thresholds = arena.alloc(n * 8);
-    arena.f64(thresholds, n).set(a.threshold);
     const catBits = arena.alloc(Math.max(1, a.catBits.length) * 4);
     arena.u32(catBits, a.catBits.length).set(a.catBits);
     const leafValues = arena.alloc(a.leafValues.length * 8);
@@ -178,7 +177,7 @@ export class Forest {
     arena.i32(treeStart, a.treeStart.length).set(a.treeStart);
     const x = arena.alloc(BLOCK * F * 8);
     const out = arena.alloc(BLOCK * this.outWidth * 8);
-    this.compiled = { arena, nFeat: F, nodes, thresholds, catBits, leafValues, treeStart, x, out };
+    this.compiled = { arena, nFeat: F, nodes, catBits, leafValues, treeStart, x, out };
     return this.compiled;
   }
 
