@@ -142,7 +142,6 @@ export interface KernelExports {
   treeSortF64(a: number, n: number, tmp: number, counts: number): void;
   treePredict(
     nodes: number,
-    thresholds: number,
     catBits: number,
     leafValues: number,
     treeStart: number,
