@@ -1,7 +1,10 @@
+import { availableParallelism } from "node:os";
+import { kernelModule } from "../../kernels/loader.js";
 import { ModelFormatError } from "../errors.js";
 import type { SectionArray } from "../estimator.js";
 import type { FeatureMatrix, FeatureSpec } from "../features.js";
 import { Arena } from "./arena.js";
+import { HistPool } from "./hist-pool.js";
 import type { TreeNodes } from "./tree.js";
 
 /**
@@ -43,6 +46,9 @@ const ARRAY_NAMES = [
 /** Rows per block in batch prediction (copied row-major into WebAssembly memory): each tree is
  * walked by a whole block, so its upper nodes are fetched once per block. */
 const BLOCK = 4096;
+
+/** Batches of at least this many tree walks use a second thread. */
+const PARALLEL_PREDICT_WALKS = 20_000_000;
 
 interface CompiledForest {
   arena: Arena;
@@ -125,29 +131,52 @@ export class Forest {
     const F = Math.max(1, cols.length);
     const c = this.compile(F);
     const ow = this.outWidth;
-    const x = c.arena.f64(c.x, BLOCK * F);
-    const o = c.arena.f64(c.out, BLOCK * ow);
-    for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
-      const m = Math.min(BLOCK, nRows - r0);
-      for (let j = 0; j < F; j++) {
-        const col = cols[j];
-        for (let i = 0, p = j; i < m; i++, p += F) x[p] = col[r0 + i];
-      }
-      o.set(out.subarray(r0 * ow, (r0 + m) * ow));
-      c.arena.k.treePredict(
+    // A second thread for large batches (its blocks alternate with this thread's); each row's
+    // outputs are the same whichever thread computes them.
+    const pool =
+      nRows >= 2 * BLOCK && nRows * this.nTrees >= PARALLEL_PREDICT_WALKS && availableParallelism() > 1
+        ? new HistPool(c.arena, 2, kernelModule())
+        : null;
+    try {
+      const copyIn = (slot: number, r0: number, m: number) => {
+        const x = c.arena.f64(c.x + slot * BLOCK * F * 8, m * F);
+        for (let j = 0; j < F; j++) {
+          const col = cols[j];
+          for (let i = 0, p = j; i < m; i++, p += F) x[p] = col[r0 + i];
+        }
+        c.arena.f64(c.out + slot * BLOCK * ow * 8, m * ow).set(out.subarray(r0 * ow, (r0 + m) * ow));
+      };
+      const args = (slot: number, m: number) => [
         c.nodes,
         c.catBits,
         c.leafValues,
         c.treeStart,
         this.nTrees,
-        c.x,
+        c.x + slot * BLOCK * F * 8,
         m,
         F,
-        c.out,
+        c.out + slot * BLOCK * ow * 8,
         this.leafWidth,
         ow,
-      );
-      out.set(o.subarray(0, m * ow), r0 * ow);
+      ];
+      const copyOut = (slot: number, r0: number, m: number) =>
+        out.set(c.arena.f64(c.out + slot * BLOCK * ow * 8, m * ow), r0 * ow);
+      const step = pool ? 2 * BLOCK : BLOCK;
+      for (let r0 = 0; r0 < nRows; r0 += step) {
+        const m0 = Math.min(BLOCK, nRows - r0);
+        const m1 = pool ? Math.max(0, Math.min(BLOCK, nRows - r0 - BLOCK)) : 0;
+        copyIn(0, r0, m0);
+        if (m1 > 0) copyIn(1, r0 + BLOCK, m1);
+        if (pool) pool.predict(args(0, m0), m1 > 0 ? args(1, m1) : null);
+        else {
+          const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = args(0, m0);
+          c.arena.k.treePredict(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+        }
+        copyOut(0, r0, m0);
+        if (m1 > 0) copyOut(1, r0 + BLOCK, m1);
+      }
+    } finally {
+      pool?.close();
     }
   }
 
@@ -158,7 +187,9 @@ export class Forest {
     if (this.compiled && this.compiled.nFeat === F) return this.compiled;
     const a = this.a;
     const n = a.feature.length;
-    const arena = new Arena(n * 24 + a.catBits.length * 4 + a.leafValues.length * 8 + BLOCK * F * 8 * 2);
+    const arena = new Arena(
+      n * 24 + a.catBits.length * 4 + a.leafValues.length * 8 + 2 * BLOCK * (F + this.outWidth) * 8 + 4096,
+    );
     const nodes = arena.alloc(n * 24);
     const ni = arena.i32(nodes, n * 6);
     const nf = arena.f64(nodes, n * 3);
@@ -175,8 +206,9 @@ export class Forest {
     arena.f64(leafValues, a.leafValues.length).set(a.leafValues);
     const treeStart = arena.alloc(a.treeStart.length * 4);
     arena.i32(treeStart, a.treeStart.length).set(a.treeStart);
-    const x = arena.alloc(BLOCK * F * 8);
-    const out = arena.alloc(BLOCK * this.outWidth * 8);
+    // Two blocks of rows and outputs: one per thread.
+    const x = arena.alloc(2 * BLOCK * F * 8);
+    const out = arena.alloc(2 * BLOCK * this.outWidth * 8);
     this.compiled = { arena, nFeat: F, nodes, catBits, leafValues, treeStart, x, out };
     return this.compiled;
   }

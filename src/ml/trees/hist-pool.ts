@@ -20,6 +20,8 @@ for (;;) {
   if (c[2] === 0) {
     k.treeHistClear(c[10], c[11], c[8], c[12]);
     k.treeHist(c[3], c[4], c[5], c[6], c[7], c[9], c[8], c[10], c[11], c[12]);
+  } else if (c[2] === 4) {
+    k.treePredict(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
   } else if (c[2] === 3) {
     k.treeHistClear(c[10], c[11], c[8], c[12]);
     k.treeHistRange(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12]);
@@ -127,6 +129,21 @@ export class HistPool {
       () => {
         const j = jobs[0];
         if (j) k.treeBinColumn(...put(j));
+      },
+    );
+  }
+
+  /** Runs the treePredict kernel with `mine` arguments here and `theirs` on the one helper thread. */
+  predict(mine: readonly number[], theirs: readonly number[] | null): void {
+    const k = this.arena.k;
+    this.run(
+      (c) => {
+        c[2] = theirs ? 4 : 2;
+        if (theirs) c.set(theirs, 3);
+      },
+      () => {
+        const [a, b, cc, d, e, f, g, h, i, j, l] = mine;
+        k.treePredict(a, b, cc, d, e, f, g, h, i, j, l);
       },
     );
   }
