@@ -18,7 +18,18 @@ describe("batch prediction", () => {
         y.subarray(0, 3000),
       )
     ).toParts();
-    const a = small.arrays as Record<string, Int32Array & Float64Array & Uint8Array & Uint32Array>;
+    const arr = small.arrays;
+    const a = {
+      treeStart: arr.treeStart as Int32Array,
+      feature: arr.feature as Int32Array,
+      threshold: arr.threshold as Float64Array,
+      left: arr.left as Int32Array,
+      right: arr.right as Int32Array,
+      missingLeft: arr.missingLeft as Uint8Array,
+      catStart: arr.catStart as Int32Array,
+      catBits: arr.catBits as Uint32Array,
+      leafValues: arr.leafValues as Float64Array,
+    };
     // The same ten trees repeated 200 times: 2,000 trees × 12,000 rows is enough for two threads.
     const copies = 200;
     const nodes = a.feature.length;
