@@ -325,16 +325,11 @@ export class Forest {
 
 /** Accumulates grown trees into flat arrays. */
 export class ForestBuilder {
-  private readonly treeStart: number[] = [0];
-  private readonly feature: number[] = [];
-  private readonly threshold: number[] = [];
-  private readonly left: number[] = [];
-  private readonly right: number[] = [];
-  private readonly missingLeft: number[] = [];
-  private readonly catStart: number[] = [];
-  private readonly catBits: number[] = [];
-  private readonly leafValues: number[] = [];
+  /** Each tree's arrays, numbered within the tree; finish() offsets and concatenates them. */
+  private readonly trees: ForestArrays[] = [];
+  private nNodes = 0;
   private nLeaves = 0;
+  private nCatBits = 0;
 
   constructor(
     readonly leafWidth: number,
@@ -342,70 +337,99 @@ export class ForestBuilder {
   ) {}
 
   get nTrees(): number {
-    return this.treeStart.length - 1;
+    return this.trees.length;
   }
 
   /** Appends a tree; `values` holds leafWidth values per leaf of the tree, in leaf order. */
   add(t: TreeNodes, values: ArrayLike<number>): void {
-    const base = this.feature.length;
-    const leafBase = this.nLeaves;
+    const n = t.feature.length;
     // Nodes in pre-order (a left child right after its parent) for locality when walking.
-    const order: number[] = [];
-    const pos = new Int32Array(t.feature.length);
+    const order = new Int32Array(n);
+    const pos = new Int32Array(n);
     const stack = [0];
+    let k = 0;
     while (stack.length > 0) {
       const i = stack.pop() as number;
-      pos[i] = order.length;
-      order.push(i);
+      pos[i] = k;
+      order[k++] = i;
       if (t.feature[i] >= 0) stack.push(t.right[i], t.left[i]);
     }
-    for (const i of order) {
+    const a: ForestArrays = {
+      treeStart: new Int32Array(0),
+      feature: new Int32Array(n),
+      threshold: new Float64Array(n),
+      left: new Int32Array(n),
+      right: new Int32Array(n).fill(-1),
+      missingLeft: new Uint8Array(n),
+      catStart: new Int32Array(n).fill(-1),
+      catBits: new Uint32Array(0),
+      leafValues: new Float64Array(0),
+    };
+    const bits: number[] = [];
+    let nl = 0;
+    for (let q = 0; q < n; q++) {
+      const i = order[q];
       const f = t.feature[i];
-      this.feature.push(f);
+      a.feature[q] = f;
       if (f < 0) {
-        this.threshold.push(0);
-        this.left.push(leafBase + t.left[i]);
-        this.right.push(-1);
-        this.missingLeft.push(0);
-        this.catStart.push(-1);
+        a.left[q] = t.left[i];
+        nl++;
         continue;
       }
-      this.left.push(base + pos[t.left[i]]);
-      this.right.push(base + pos[t.right[i]]);
-      this.missingLeft.push(t.missingLeft[i] ? 1 : 0);
-      const set = t.catSet[i];
+      a.left[q] = pos[t.left[i]];
+      a.right[q] = pos[t.right[i]];
+      a.missingLeft[q] = t.missingLeft[i] ? 1 : 0;
+      const set = i < t.catSet.length ? t.catSet[i] : null;
       if (set) {
-        this.threshold.push(0);
-        this.catStart.push(this.catBits.length);
-        for (let k = 0; k < set.length; k++) this.catBits.push(set[k]);
-      } else {
-        this.threshold.push(t.threshold[i]);
-        this.catStart.push(-1);
-      }
+        a.catStart[q] = bits.length;
+        for (let w = 0; w < set.length; w++) bits.push(set[w]);
+      } else a.threshold[q] = t.threshold[i];
     }
-    let nl = 0;
-    for (let i = 0; i < t.feature.length; i++) if (t.feature[i] < 0) nl++;
-    for (let i = 0; i < nl * this.leafWidth; i++) this.leafValues.push(values[i]);
+    a.catBits = Uint32Array.from(bits);
+    a.leafValues = Float64Array.from({ length: nl * this.leafWidth }, (_, i) => values[i]);
+    this.trees.push(a);
+    this.nNodes += n;
     this.nLeaves += nl;
-    this.treeStart.push(this.feature.length);
+    this.nCatBits += bits.length;
   }
 
   finish(): Forest {
-    return new Forest(
-      {
-        treeStart: Int32Array.from(this.treeStart),
-        feature: Int32Array.from(this.feature),
-        threshold: Float64Array.from(this.threshold),
-        left: Int32Array.from(this.left),
-        right: Int32Array.from(this.right),
-        missingLeft: Uint8Array.from(this.missingLeft),
-        catStart: Int32Array.from(this.catStart),
-        catBits: Uint32Array.from(this.catBits),
-        leafValues: Float64Array.from(this.leafValues),
-      },
-      this.leafWidth,
-      this.outWidth,
-    );
+    const N = this.nNodes;
+    const out: ForestArrays = {
+      treeStart: new Int32Array(this.trees.length + 1),
+      feature: new Int32Array(N),
+      threshold: new Float64Array(N),
+      left: new Int32Array(N),
+      right: new Int32Array(N),
+      missingLeft: new Uint8Array(N),
+      catStart: new Int32Array(N),
+      catBits: new Uint32Array(this.nCatBits),
+      leafValues: new Float64Array(this.nLeaves * this.leafWidth),
+    };
+    let node = 0;
+    let leaf = 0;
+    let bit = 0;
+    this.trees.forEach((a, t) => {
+      const n = a.feature.length;
+      out.treeStart[t] = node;
+      out.feature.set(a.feature, node);
+      out.threshold.set(a.threshold, node);
+      out.missingLeft.set(a.missingLeft, node);
+      for (let q = 0; q < n; q++) {
+        const isLeaf = a.feature[q] < 0;
+        out.left[node + q] = a.left[q] + (isLeaf ? leaf : node);
+        out.right[node + q] = isLeaf ? -1 : a.right[q] + node;
+        out.catStart[node + q] = a.catStart[q] < 0 ? -1 : a.catStart[q] + bit;
+      }
+      out.catBits.set(a.catBits, bit);
+      out.leafValues.set(a.leafValues, leaf * this.leafWidth);
+      node += n;
+      bit += a.catBits.length;
+      leaf += a.leafValues.length / this.leafWidth;
+    });
+    out.treeStart[this.trees.length] = node;
+    this.trees.length = 0;
+    return new Forest(out, this.leafWidth, this.outWidth);
   }
 }
 
