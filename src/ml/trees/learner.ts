@@ -98,6 +98,8 @@ export class TreeLearner {
   private readonly partPtrs: number[] = [];
   private perm = new Int32Array(0);
   private readonly acc = new Float64Array(2 * BINS);
+  private readonly gatherG = new Float64Array(SMALL_NODE);
+  private readonly gatherW = new Float64Array(SMALL_NODE);
   private readonly mark = new Uint8Array(BINS);
   private readonly touched = new Int32Array(BINS);
   private readonly colBins: Uint8Array;
@@ -491,20 +493,27 @@ export class TreeLearner {
     const acc = this.acc;
     const mark = this.mark;
     const touched = this.touched;
+    // The node's statistics gathered once, in row order, for all its features.
+    const gs = this.gatherG;
+    const ws = this.gatherW;
+    for (let k = 0; k < cnt; k++) {
+      const r = rows[start + k] * C;
+      gs[k] = st[r];
+      ws[k] = st[r + 1];
+    }
     for (let j = 0; j < feats.length; j++) {
       const f = feats[j];
       const base = f * n;
       // A sparse histogram: each bin's sums in row order (the histogram kernel's arithmetic).
       let nt = 0;
-      for (let k = start; k < leaf.end; k++) {
-        const r = rows[k];
-        const b = cols[base + r];
+      for (let k = 0; k < cnt; k++) {
+        const b = cols[base + rows[start + k]];
         if (mark[b] === 0) {
           mark[b] = 1;
           touched[nt++] = b;
         }
-        acc[2 * b] += st[r * C];
-        acc[2 * b + 1] += st[r * C + 1];
+        acc[2 * b] += gs[k];
+        acc[2 * b + 1] += ws[k];
       }
       if (nt > 32) {
         nt = 0;
