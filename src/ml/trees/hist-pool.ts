@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import type { KernelExports } from "../../kernels/loader.js";
 import type { Arena } from "./arena.js";
 
 /**
@@ -7,16 +8,32 @@ import type { Arena } from "./arena.js";
  * same order, so the result does not depend on the number of threads. Threads are woken and
  * awaited through Atomics on a small shared control block (no message per build).
  */
+/** Control block slots (Int32): 0 sequence number, 1 last done, 2 operation, 3..13 arguments, 14 claim. */
+const SLOTS = 16;
+const CLAIM = 14;
+
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(control);
+const exec = ${exec.toString()};
 let seen = 0;
 for (;;) {
   Atomics.wait(c, 0, seen);
-  seen = Atomics.load(c, 0);
-  if (seen < 0) break;
+  const s = Atomics.load(c, 0);
+  if (s < 0) break;
+  seen = s;
+  // Claim job s; if the caller has taken it (or moved on), there is nothing to do.
+  if (Atomics.compareExchange(c, CLAIM, s, -s) !== s) continue;
+  exec(k, c);
+  Atomics.store(c, 1, s);
+  Atomics.notify(c, 1);
+}
+`.replace("CLAIM", String(CLAIM));
+
+/** Runs the operation in a control block (on a helper thread, or here when the caller takes it over). */
+function exec(k: KernelExports, c: Int32Array): void {
   if (c[2] === 0) {
     k.treeHistClear(c[10], c[11], c[8], c[12]);
     k.treeHist(c[3], c[4], c[5], c[6], c[7], c[9], c[8], c[10], c[11], c[12]);
@@ -28,13 +45,7 @@ for (;;) {
   } else if (c[2] === 1) {
     k.treeBinColumn(c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
   }
-  Atomics.store(c, 1, seen);
-  Atomics.notify(c, 1);
 }
-`;
-
-/** Control block slots (Int32): 0 sequence number, 1 last done, 2 operation, 3.. arguments. */
-const SLOTS = 16;
 
 export class HistPool {
   private readonly workers: Worker[] = [];
@@ -63,11 +74,18 @@ export class HistPool {
     const seq = ++this.seq;
     this.controls.forEach((c, w) => {
       fill(c, w);
+      Atomics.store(c, CLAIM, seq);
       Atomics.store(c, 0, seq);
       Atomics.notify(c, 0);
     });
     mine();
     for (const c of this.controls) {
+      // A helper that has not started yet (descheduled on a busy machine) loses its job to
+      // this thread instead of being waited for. The result is the same either way.
+      if (Atomics.compareExchange(c, CLAIM, seq, 0) === seq) {
+        exec(this.arena.k, c);
+        continue;
+      }
       // Wait on the value just read: re-reading it for the wait could miss the wake-up.
       for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done);
     }
