@@ -1,7 +1,7 @@
 import { instantiateKernels, type KernelExports, kernelModule } from "../../kernels/loader.js";
 import { type DesignArrays, LinearDesign } from "./design.js";
 import { logisticPartial, type PartialObjective } from "./logistic-loss.js";
-import { evaluateRows, type WasmLayout } from "./logistic-wasm.js";
+import { runChunks, type WasmLayout } from "./logistic-wasm.js";
 
 /** A worker's share of the rows of one fit (arrays in SharedArrayBuffers: posting them copies nothing). */
 export interface LogisticShare {
@@ -64,27 +64,10 @@ export function prepareWasm(L: WasmLayout): boolean {
   return true;
 }
 
-/** Runs in a pool worker: rows [start, end) on the WebAssembly kernel, in thread t's scratch. */
-export function evaluateWasm(task: {
-  layout: WasmLayout;
-  t: number;
-  x: Float64Array;
-  fitIntercept: boolean;
-  start: number;
-  end: number;
-}): { f: number; g: Float64Array } {
-  const g = new Float64Array(task.x.length);
-  const f = evaluateRows(
-    openWasm(task.layout),
-    task.layout,
-    task.t,
-    task.x,
-    task.fitIntercept,
-    g,
-    task.start,
-    task.end,
-  );
-  return { f, g };
+/** Runs in a pool worker: takes chunks of rows on the WebAssembly kernel until none is left. */
+export function evaluateWasm(task: { layout: WasmLayout; t: number; bias: number }): boolean {
+  runChunks(openWasm(task.layout), task.layout, task.t, task.bias);
+  return true;
 }
 
 /** Runs in a pool worker: drops the last fit's design and kernel memory (called when a fit ends). */
