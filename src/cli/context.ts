@@ -3,7 +3,8 @@ import { Registry } from "../registry/registry.js";
 
 /**
  * The registry the CLI works on: `DATABASE_URL` (PostgreSQL) or the embedded database under
- * `TRAINYARD_HOME` (default ./.trainyard), workspace `TRAINYARD_WORKSPACE` (default "default").
+ * `TRAINYARD_HOME` (default ./.trainyard), workspace `TRAINYARD_WORKSPACE` (default "default");
+ * model files under the home, or in the database with `TRAINYARD_ARTIFACTS=database`.
  */
 export async function openRegistry(env: Record<string, string | undefined> = process.env): Promise<Registry> {
   try {
@@ -11,6 +12,7 @@ export async function openRegistry(env: Record<string, string | undefined> = pro
       url: env.DATABASE_URL || undefined,
       home: env.TRAINYARD_HOME || undefined,
       workspace: env.TRAINYARD_WORKSPACE || undefined,
+      artifacts: env.TRAINYARD_ARTIFACTS === "database" ? "database" : "local",
     });
   } catch (e) {
     if (e instanceof TrainyardError) throw e;
