@@ -9,7 +9,7 @@ const BINS = 256;
 /** Nodes with fewer rows are split by sorting their rows' bins instead of a histogram. */
 const SMALL_NODE = 256;
 /** Below this many (row, feature) updates a histogram is built on one thread (waking others costs more). */
-const PARALLEL_MIN_WORK = 65_536;
+const PARALLEL_MIN_WORK = 262_144;
 /** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
 const POOL_BYTES = 512 * 1024 * 1024;
 

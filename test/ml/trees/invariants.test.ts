@@ -193,7 +193,7 @@ describe("tree invariants (fast-check)", () => {
 
   it("the same seed gives the same model whatever the thread count", async () => {
     // Enough rows that histograms near the root are built on two threads.
-    const n = 30_000;
+    const n = 70_000;
     const cols = [0, 1, 2, 3].map((j) =>
       Float64Array.from({ length: n }, (_, i) => Math.sin(i * (j + 1.3)) + (i % 11) / 11),
     );
