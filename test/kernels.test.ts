@@ -28,7 +28,9 @@ describe("columnStats kernel (WebAssembly SIMD)", () => {
         for (const x of v) if (!Number.isNaN(x)) maxAbs = Math.max(maxAbs, Math.abs(x));
         const eps = 4 * Number.EPSILON * Math.max(1, t.count);
         expect(close(w.mean, t.mean) || Math.abs(w.mean - t.mean) <= eps * maxAbs).toBe(true);
-        expect(close(w.m2, t.m2, 1e-8) || Math.abs(w.m2 - t.m2) <= eps * t.count * maxAbs * maxAbs).toBe(true);
+        expect(close(w.m2, t.m2, 1e-8) || Math.abs(w.m2 - t.m2) <= eps * t.count * maxAbs * maxAbs).toBe(
+          true,
+        );
       }),
       { numRuns: 300 },
     );

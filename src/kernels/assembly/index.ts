@@ -2,16 +2,6 @@
 // that the TypeScript loader owns (runtime "stub": nothing here allocates).
 export { columnStats } from "./column-stats";
 export {
-  treeBinColumn,
-  treeHist,
-  treeHistClear,
-  treeHistRange,
-  treePartition,
-  treeSortF64,
-} from "./tree-hist";
-export { treePredict } from "./tree-predict";
-export { activate, activateBackward, colSums, fillRows, gatherRows, gemm } from "./matmul";
-export {
   kmeansAssign,
   kmeansClosestMany,
   kmeansElkanInit,
@@ -22,3 +12,13 @@ export {
   kmeansSquares,
 } from "./kmeans";
 export { logisticBinary } from "./logistic";
+export { activate, activateBackward, colSums, fillRows, gatherRows, gemm } from "./matmul";
+export {
+  treeBinColumn,
+  treeHist,
+  treeHistClear,
+  treeHistRange,
+  treePartition,
+  treeSortF64,
+} from "./tree-hist";
+export { treePredict } from "./tree-predict";

@@ -118,7 +118,9 @@ export function wasmLogisticObjective(
     scratch,
   };
   const heap = new Float64Array(memory.buffer);
-  design.numeric.forEach((col, q) => heap.set(col, x / 8 + design.numericIdx[q] * n));
+  design.numeric.forEach((col, q) => {
+    heap.set(col, x / 8 + design.numericIdx[q] * n);
+  });
   heap.set(sw, swAt / 8);
   new Int32Array(memory.buffer).set(yCodes, yAt / 4);
   const count = new Int32Array(memory.buffer, counter, 1);

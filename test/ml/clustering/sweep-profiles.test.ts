@@ -28,9 +28,9 @@ describe("sweepK", () => {
     const b = await sweepK(fin.X, options);
     expect(a.points.map((p) => p.silhouette)).toEqual(b.points.map((p) => p.silhouette));
     const exact = await sweepK(fin.X, { ...options, silhouetteSampleSize: null });
-    a.points.forEach((p, i) =>
-      expect(Math.abs((p.silhouette ?? 0) - (exact.points[i].silhouette ?? 0))).toBeLessThan(0.05),
-    );
+    a.points.forEach((p, i) => {
+      expect(Math.abs((p.silhouette ?? 0) - (exact.points[i].silhouette ?? 0))).toBeLessThan(0.05);
+    });
     expect(a.recommendedK).toBeGreaterThanOrEqual(4);
     expect(a.recommendedK).toBeLessThanOrEqual(6);
   });
