@@ -174,3 +174,70 @@ function rowKeyFunction(col: Column): (i: number) => string | number | undefined
       };
   }
 }
+
+/** A condition on one column; rows with a missing value match only `missing`. */
+export interface RowCondition {
+  column: string;
+  op: "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "in" | "notIn" | "missing" | "present";
+  /** A value for the comparisons, a list for in / notIn, nothing for missing / present. */
+  value?: FilterValue | readonly FilterValue[];
+}
+
+const ORDERED = new Set(["lt", "le", "gt", "ge"]);
+
+/**
+ * Rows matching every condition (a row filter of a training configuration, e.g. `age ge 18`
+ * and `region in [North, South]`). Values are read in the column's terms, as keepValues does;
+ * lt/le/gt/ge need a numeric or date/time column. A bad condition is a DataLoadError naming it.
+ */
+export function whereRows(table: Table, conditions: readonly RowCondition[]): Table {
+  const mask = new Uint8Array(table.nRows).fill(1);
+  conditions.forEach((c, n) => {
+    const col = table.column(c.column);
+    const where = `condition ${n + 1} (${c.column} ${c.op})`;
+    const rowKey = rowKeyFunction(col);
+    let test: (k: string | number) => boolean;
+    if (c.op === "missing" || c.op === "present") {
+      const want = c.op === "missing";
+      for (let i = 0; i < table.nRows; i++) if (mask[i] && isMissing(col, i) !== want) mask[i] = 0;
+      return;
+    }
+    if (c.op === "in" || c.op === "notIn") {
+      if (!Array.isArray(c.value))
+        throw new DataLoadError(`${where} needs a list of values`, { field: c.column });
+      const keys = new Set((c.value as FilterValue[]).map((v) => matchKey(col, v)));
+      test = c.op === "in" ? (k) => keys.has(k) : (k) => !keys.has(k);
+    } else {
+      if (c.value === undefined || Array.isArray(c.value)) {
+        throw new DataLoadError(`${where} needs one value`, { field: c.column });
+      }
+      if (ORDERED.has(c.op) && col.kind !== "numeric" && col.kind !== "datetime") {
+        throw new DataLoadError(`${where} needs a numeric or date/time column (it is ${col.kind})`, {
+          field: c.column,
+        });
+      }
+      const key = matchKey(col, c.value as FilterValue);
+      if (key === undefined) {
+        throw new DataLoadError(`${where}: ${JSON.stringify(c.value)} is not a ${col.kind} value`, {
+          field: c.column,
+        });
+      }
+      const ops: Record<string, (k: string | number) => boolean> = {
+        eq: (k) => k === key,
+        ne: (k) => k !== key,
+        lt: (k) => k < key,
+        le: (k) => k <= key,
+        gt: (k) => k > key,
+        ge: (k) => k >= key,
+      };
+      test = ops[c.op];
+      if (!test) throw new DataLoadError(`${where}: unknown operator`, { field: c.column });
+    }
+    for (let i = 0; i < table.nRows; i++) {
+      if (!mask[i]) continue;
+      const k = rowKey(i);
+      if (k === undefined || !test(k)) mask[i] = 0;
+    }
+  });
+  return filterByMask(table, mask);
+}

@@ -33,6 +33,40 @@ export const TrainingConfigSchema = Type.Object(
             description: "Keep only rows whose target is one of these",
           }),
         ),
+        filter: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                column: Type.String({ minLength: 1 }),
+                op: Type.Union([
+                  Type.Literal("eq"),
+                  Type.Literal("ne"),
+                  Type.Literal("lt"),
+                  Type.Literal("le"),
+                  Type.Literal("gt"),
+                  Type.Literal("ge"),
+                  Type.Literal("in"),
+                  Type.Literal("notIn"),
+                  Type.Literal("missing"),
+                  Type.Literal("present"),
+                ]),
+                value: Type.Optional(
+                  Type.Union([
+                    Type.String(),
+                    Type.Number(),
+                    Type.Boolean(),
+                    Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+                  ]),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+            {
+              description:
+                "Keep only rows matching every condition, e.g. { column: 'age', op: 'ge', value: 18 }",
+            },
+          ),
+        ),
         include: Type.Optional(
           Type.Array(Type.String(), { description: "Feature columns to use (default: all)" }),
         ),

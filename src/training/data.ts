@@ -1,6 +1,6 @@
 import type { Column } from "../data/column.js";
 import { DataLoadError } from "../data/errors.js";
-import { dropMissing, keepValues, selectColumns } from "../data/filter.js";
+import { dropMissing, keepValues, type RowCondition, selectColumns, whereRows } from "../data/filter.js";
 import { fileSha256 } from "../data/fingerprint.js";
 import { type QualityReport, qualityReport } from "../data/quality/report.js";
 import { readTable } from "../data/read.js";
@@ -67,6 +67,7 @@ export async function loadTrainingData(path: string, config: TrainingConfig): Pr
     include: include ? [...include.filter((c) => c !== target), target] : undefined,
     exclude: config.dataset.exclude?.filter((c) => c !== target),
   });
+  if (config.dataset.filter) table = whereRows(table, config.dataset.filter as RowCondition[]);
   if (config.dataset.classes) table = keepValues(table, target, config.dataset.classes).table;
   table = dropMissing(table, [target]);
   const quality = qualityReport(table, {

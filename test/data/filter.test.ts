@@ -8,6 +8,7 @@ import {
   filterRows,
   keepValues,
   selectColumns,
+  whereRows,
 } from "../../src/data/filter.js";
 import { Table } from "../../src/data/table.js";
 
@@ -158,5 +159,51 @@ describe("dropMissing, filterRows, dropUnusedLevels", () => {
       ["b", "d"],
       [1, -1, 0, 1],
     ]);
+  });
+});
+
+describe("whereRows", () => {
+  const t = new Table([
+    { kind: "numeric", name: "age", values: Float64Array.of(17, 18, 30, Number.NaN, 45) },
+    {
+      kind: "categorical",
+      name: "region",
+      codes: Int32Array.of(0, 1, 0, 2, -1),
+      levels: ["North", "South", "East"],
+    },
+    { kind: "boolean", name: "active", values: Uint8Array.of(1, 0, 1, 1, 255) },
+  ]);
+  const ages = (x: Table) => [...(x.column("age") as { values: Float64Array }).values];
+
+  it("keeps rows matching every condition; missing values match only `missing`", () => {
+    expect(ages(whereRows(t, [{ column: "age", op: "ge", value: 18 }]))).toEqual([18, 30, 45]);
+    expect(ages(whereRows(t, [{ column: "age", op: "ne", value: 30 }]))).toEqual([17, 18, 45]);
+    expect(
+      ages(
+        whereRows(t, [
+          { column: "age", op: "ge", value: 18 },
+          { column: "region", op: "in", value: ["North", "South"] },
+        ]),
+      ),
+    ).toEqual([18, 30]);
+    expect(ages(whereRows(t, [{ column: "region", op: "notIn", value: ["North"] }]))).toEqual([
+      18,
+      Number.NaN,
+    ]);
+    expect(ages(whereRows(t, [{ column: "active", op: "eq", value: true }]))).toEqual([17, 30, Number.NaN]);
+    expect(ages(whereRows(t, [{ column: "age", op: "missing" }]))).toEqual([Number.NaN]);
+    expect(whereRows(t, [{ column: "region", op: "present" }]).nRows).toBe(4);
+    expect(whereRows(t, []).nRows).toBe(5);
+  });
+
+  it("names the condition and the column when it cannot apply", () => {
+    expect(() => whereRows(t, [{ column: "region", op: "lt", value: "South" }])).toThrow(
+      /condition 1 \(region lt\).*numeric/,
+    );
+    expect(() => whereRows(t, [{ column: "age", op: "eq", value: "old" }])).toThrow(
+      /"old" is not a numeric value/,
+    );
+    expect(() => whereRows(t, [{ column: "age", op: "in", value: 3 }])).toThrow(/needs a list/);
+    expect(() => whereRows(t, [{ column: "salary", op: "gt", value: 3 }])).toThrow(/"salary"/);
   });
 });

@@ -120,6 +120,31 @@ describe("Trainer", () => {
     expect(a.leaderboard[0].cvMean).toBe(b.leaderboard[0].cvMean);
   }, 300_000);
 
+  it("a row filter keeps only the matching rows", async () => {
+    const r = await new Trainer().run({
+      dataset: {
+        path: "examples/admissions.csv",
+        exclude: ["applicant_id"],
+        filter: [
+          { column: "gpa", op: "ge", value: 3 },
+          { column: "region", op: "in", value: ["Northeast", "South"] },
+        ],
+      },
+      target: "admitted",
+      hyperparameters: { random_forest: { nEstimators: 10 } },
+    });
+    const table = await readTable("examples/admissions.csv");
+    const gpa = table.column("gpa") as { values: Float64Array };
+    const region = table.column("region") as { codes: Int32Array; levels: readonly string[] };
+    let expected = 0;
+    for (let i = 0; i < table.nRows; i++) {
+      const reg = region.levels[region.codes[i]];
+      if (gpa.values[i] >= 3 && (reg === "Northeast" || reg === "South")) expected++;
+    }
+    expect(r.data.rows).toBe(expected);
+    expect(r.data.droppedRows).toBe(table.nRows - expected);
+  }, 120_000);
+
   it("fails early with the quality report on unfit data", async () => {
     const err = await new Trainer()
       .run({
