@@ -27,15 +27,17 @@ describe("explanations", () => {
   it("permutation importance ranks planted features and is seeded", async () => {
     const { X, y } = planted(2000, 1);
     const model = await new LinearRegression().fit(X, y);
-    const r = permutationImportance(model, X, y, { nRepeats: 5, seed: 7 });
+    const r = await permutationImportance(model, X, y, { nRepeats: 5, seed: 7 });
     expect(r.scoring).toBe("r2");
     expect(r.importances.map((i) => i.feature)).toEqual(["x1", "x2", "x3"]);
     // Shuffling x1 destroys its share of the variance: about 2·9/10 of R².
     expect(r.importances[0].mean).toBeGreaterThan(1.5);
     expect(Math.abs(r.importances[2].mean)).toBeLessThan(0.01);
     expect(r.importances[0].drops).toHaveLength(5);
-    expect(permutationImportance(model, X, y, { nRepeats: 5, seed: 7 })).toEqual(r);
-    expect(permutationImportance(model, X, y, { nRepeats: 5, seed: 8 })).not.toEqual(r);
+    expect(await permutationImportance(model, X, y, { nRepeats: 5, seed: 7 })).toEqual(r);
+    expect(await permutationImportance(model, X, y, { nRepeats: 5, seed: 8 })).not.toEqual(r);
+    // On two worker threads (the model sent as its parts): the same numbers.
+    expect(await permutationImportance(model, X, y, { nRepeats: 5, seed: 7, nJobs: 2 })).toEqual(r);
   });
 
   it("partial dependence of a linear model is a line with the coefficient as slope", async () => {
@@ -83,6 +85,18 @@ describe("explanations", () => {
     expect(e.contributions).toHaveLength(X.nCols);
     expect(e.prediction).toBeGreaterThanOrEqual(0);
     expect(() => explainRow(model, X, X.slice(0, 2))).toThrow(/exactly one row/);
+    const serial = await permutationImportance(model, X, y, {
+      nRepeats: 2,
+      columns: ["gpa", "region"],
+      nJobs: 1,
+    });
+    const parallel = await permutationImportance(model, X, y, {
+      nRepeats: 2,
+      columns: ["gpa", "region"],
+      nJobs: 2,
+    });
+    expect(parallel).toEqual(serial);
+    expect(serial.importances[0].feature).toBe("gpa");
     expect(() => partialDependence(model, X, "nope")).toThrow(/"nope"/);
   });
 });
