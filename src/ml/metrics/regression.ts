@@ -1,6 +1,7 @@
 import { InputError } from "../errors.js";
+import { selectKth } from "../quickselect.js";
 import { checkNumbers, checkSameLength, checkWeights, type WeightOptions } from "./inputs.js";
-import { argsortFloat64, selectInPlace } from "./sort.js";
+import { argsortFloat64 } from "./sort.js";
 
 /** float64 machine epsilon: MAPE's floor on |y| (scikit-learn). */
 const EPS = 2.220446049250313e-16;
@@ -105,7 +106,7 @@ export function medianAbsoluteError(
   if (w === undefined) {
     // numpy.median: the middle value, or the mean of the two middle values (selection, no full sort)
     const h = n >> 1;
-    const upper = selectInPlace(err, h);
+    const upper = selectKth(err, h);
     if (n % 2 === 1) return upper;
     let lower = err[0];
     for (let i = 1; i < h; i++) if (err[i] > lower) lower = err[i];

@@ -16,7 +16,8 @@ import {
   SimpleImputer,
   StandardScaler,
 } from "../../../src/ml/preprocessing/index.js";
-import { median, percentile, selectKth } from "../../../src/ml/preprocessing/numeric.js";
+import { median, percentile } from "../../../src/ml/preprocessing/numeric.js";
+import { selectKth } from "../../../src/ml/quickselect.js";
 
 const LEVELS = ["a", "b", "c", "Zed", "é", "x y"];
 
