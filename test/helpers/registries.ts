@@ -63,6 +63,15 @@ function postgresBackend(adminUrl: string): TestBackend {
       return Registry.open({ ...options, home, url: url.toString() });
     },
     async cleanup() {
+      // Closed pools may still be saying goodbye: retry a plain drop before forcing one.
+      for (let attempt = 0; created && attempt < 20; attempt++) {
+        try {
+          await admin(`drop database if exists ${name}`);
+          created = false;
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       if (created) await admin(`drop database if exists ${name} with (force)`);
       rmSync(home, { recursive: true, force: true });
     },
