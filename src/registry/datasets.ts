@@ -1,7 +1,8 @@
+import type { Selectable } from "kysely";
 import type { Json } from "../ml/estimator.js";
 import type { Db } from "./database.js";
 import { ConflictError, NotFoundError } from "./errors.js";
-import { json } from "./tables.js";
+import { type DatasetTable, json } from "./tables.js";
 
 export interface DatasetRecord {
   id: number;
@@ -27,19 +28,7 @@ export interface NewDataset {
   schema: Json;
 }
 
-type Row = {
-  id: number;
-  name: string;
-  source: string;
-  fingerprint: string;
-  rows: number;
-  columns: number;
-  schema: Json;
-  new_rows: number;
-  created_at: Date;
-};
-
-function toRecord(r: Row): DatasetRecord {
+function toRecord(r: Selectable<DatasetTable>): DatasetRecord {
   return {
     id: r.id,
     name: r.name,
