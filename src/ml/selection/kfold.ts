@@ -74,22 +74,30 @@ export function checkRepeats(owner: string, nRepeats: number): void {
   }
 }
 
-/** KFold with shuffling, repeated with successive permutations of one random stream (as scikit-learn). */
-export class RepeatedKFold implements Splitter {
+/** A seeded splitter that can draw its permutations from a given stream. */
+interface ShuffledSplitter extends Splitter {
+  readonly seed: number;
+  split(input: SplitInput, permute?: Permuter): Split[];
+}
+
+/**
+ * A shuffled splitter run nRepeats times with successive permutations of one random stream
+ * (scikit-learn's _RepeatedSplits): the base of RepeatedKFold and RepeatedStratifiedKFold.
+ */
+export class RepeatedSplits<S extends ShuffledSplitter> implements Splitter {
   readonly nSplits: number;
   readonly name: string;
-  readonly nRepeats: number;
-  private readonly folds: KFold;
+  private readonly folds: S;
 
-  constructor(options: RepeatedOptions = {}) {
-    this.nRepeats = options.nRepeats ?? 10;
-    checkRepeats("RepeatedKFold", this.nRepeats);
-    this.folds = new KFold(
-      { nSplits: options.nSplits, shuffle: true, seed: options.seed ?? 0 },
-      "RepeatedKFold",
-    );
-    this.nSplits = this.folds.nSplits * this.nRepeats;
-    this.name = `RepeatedKFold(${this.folds.nSplits}×${this.nRepeats}, seed ${this.folds.seed})`;
+  constructor(
+    owner: string,
+    readonly nRepeats: number,
+    makeFolds: () => S,
+  ) {
+    checkRepeats(owner, nRepeats);
+    this.folds = makeFolds();
+    this.nSplits = this.folds.nSplits * nRepeats;
+    this.name = `${owner}(${this.folds.nSplits}×${nRepeats}, seed ${this.folds.seed})`;
   }
 
   split(input: SplitInput, permute?: Permuter): Split[] {
@@ -97,5 +105,16 @@ export class RepeatedKFold implements Splitter {
     const out: Split[] = [];
     for (let r = 0; r < this.nRepeats; r++) out.push(...this.folds.split(input, p));
     return out;
+  }
+}
+
+/** KFold with shuffling, repeated (as scikit-learn). */
+export class RepeatedKFold extends RepeatedSplits<KFold> {
+  constructor(options: RepeatedOptions = {}) {
+    super(
+      "RepeatedKFold",
+      options.nRepeats ?? 10,
+      () => new KFold({ nSplits: options.nSplits, shuffle: true, seed: options.seed ?? 0 }, "RepeatedKFold"),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { ParameterError } from "../errors.js";
-import { checkRepeats, type KFoldOptions, type RepeatedOptions } from "./kfold.js";
+import { type KFoldOptions, type RepeatedOptions, RepeatedSplits } from "./kfold.js";
 import {
   checkNSplits,
   checkRows,
@@ -87,28 +87,17 @@ export function stratifiedTestFolds(codes: Int32Array, k: number, permute: Permu
   return testFold;
 }
 
-/** StratifiedKFold with shuffling, repeated with successive draws of one random stream (as scikit-learn). */
-export class RepeatedStratifiedKFold implements Splitter {
-  readonly nSplits: number;
-  readonly nRepeats: number;
-  readonly name: string;
-  private readonly folds: StratifiedKFold;
-
+/** StratifiedKFold with shuffling, repeated (as scikit-learn). */
+export class RepeatedStratifiedKFold extends RepeatedSplits<StratifiedKFold> {
   constructor(options: RepeatedOptions = {}) {
-    this.nRepeats = options.nRepeats ?? 10;
-    checkRepeats("RepeatedStratifiedKFold", this.nRepeats);
-    this.folds = new StratifiedKFold(
-      { nSplits: options.nSplits, shuffle: true, seed: options.seed ?? 0 },
+    super(
       "RepeatedStratifiedKFold",
+      options.nRepeats ?? 10,
+      () =>
+        new StratifiedKFold(
+          { nSplits: options.nSplits, shuffle: true, seed: options.seed ?? 0 },
+          "RepeatedStratifiedKFold",
+        ),
     );
-    this.nSplits = this.folds.nSplits * this.nRepeats;
-    this.name = `RepeatedStratifiedKFold(${this.folds.nSplits}×${this.nRepeats}, seed ${this.folds.seed})`;
-  }
-
-  split(input: SplitInput, permute?: Permuter): Split[] {
-    const p = permute ?? seededPermuter(this.folds.seed);
-    const out: Split[] = [];
-    for (let r = 0; r < this.nRepeats; r++) out.push(...this.folds.split(input, p));
-    return out;
   }
 }
