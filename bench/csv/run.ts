@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childJson, median, numberArg } from "../common.js";
 import { BENCH_FEATURES, BENCH_ROWS, ensureBenchCsv } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,30 +27,16 @@ interface Measurement {
   extractMs?: number;
 }
 
-function arg(args: readonly string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
-
-function child(cmd: string, argv: readonly string[]): Measurement {
-  const out = execFileSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
-  const last = out.trim().split("\n").pop() ?? "";
-  return JSON.parse(last) as Measurement;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 const nodeTs = (script: string, file: string): [string, string[]] => [
   process.execPath,
   ["--import", "tsx", join(here, script), file],
 ];
 
+const child = (cmd: string, argv: readonly string[]) => childJson<Measurement>(cmd, argv);
+
 export async function main(args: readonly string[]): Promise<void> {
-  const rows = arg(args, "rows", BENCH_ROWS);
-  const repeat = arg(args, "repeat", 3);
+  const rows = numberArg(args, "rows", BENCH_ROWS);
+  const repeat = numberArg(args, "repeat", 3);
   const file = join(root, "bench", "data", rows === BENCH_ROWS ? "numeric-1m.csv" : `numeric-${rows}.csv`);
   const size = ensureBenchCsv(file, rows);
   console.error(`${file}: ${(size / 1e6).toFixed(1)} MB, ${rows} rows × ${BENCH_FEATURES} features + label`);

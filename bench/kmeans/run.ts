@@ -7,11 +7,11 @@
 //
 //   npm run bench -- kmeans [--rows 200000] [--repeat 3]
 
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childJson, median, numberArg } from "../common.js";
 import { BENCH_COLS, BENCH_K, BENCH_ROWS, ensureBenchData, initRows } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,24 +30,11 @@ interface Measurement {
   maxRssBytes: number;
 }
 
-function arg(args: readonly string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
-
-function child(cmd: string, argv: readonly string[]): Measurement {
-  const out = execFileSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split("\n").pop() ?? "") as Measurement;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+const child = (cmd: string, argv: readonly string[]) => childJson<Measurement>(cmd, argv);
 
 export async function main(args: readonly string[]): Promise<void> {
-  const rows = arg(args, "rows", BENCH_ROWS);
-  const repeat = arg(args, "repeat", 3);
+  const rows = numberArg(args, "rows", BENCH_ROWS);
+  const repeat = numberArg(args, "repeat", 3);
   const cols = BENCH_COLS;
   const k = BENCH_K;
   const file = ensureBenchData(join(root, "bench", "data", `kmeans-${rows}x${cols}.f64`), rows, cols);

@@ -5,11 +5,11 @@
 //
 //   npm run bench -- linear [--rows 1000000] [--repeat 3] [--tol 1e-4]
 
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childJson, median, numberArg } from "../common.js";
 import { ensureLogisticData, LOGISTIC_FEATURES, LOGISTIC_ROWS } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,22 +25,12 @@ interface Measurement {
   maxRssBytes: number;
 }
 
-function arg(args: readonly string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
-
-function child(cmd: string, argv: readonly string[]): Measurement {
-  const out = execFileSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split("\n").pop() ?? "") as Measurement;
-}
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const child = (cmd: string, argv: readonly string[]) => childJson<Measurement>(cmd, argv);
 
 export async function main(args: readonly string[]): Promise<void> {
-  const rows = arg(args, "rows", LOGISTIC_ROWS);
-  const repeat = arg(args, "repeat", 3);
-  const tol = arg(args, "tol", 1e-4);
+  const rows = numberArg(args, "rows", LOGISTIC_ROWS);
+  const repeat = numberArg(args, "repeat", 3);
+  const tol = numberArg(args, "tol", 1e-4);
   const base = join(root, "bench", "data", rows === LOGISTIC_ROWS ? "logistic-1m" : `logistic-${rows}`);
   ensureLogisticData(base, rows);
   console.error(

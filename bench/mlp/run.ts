@@ -6,11 +6,11 @@
 //   npm run bench -- mlp [--repeat 3] [--no-typescript]
 // scikit-learn runs twice per round: with its default OpenBLAS threads (2 here) and with one.
 
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childJson, median, numberArg } from "../common.js";
 import { ensureMlpData, MLP_FEATURES, MLP_ROWS } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,20 +28,11 @@ interface Measurement {
   blas?: string[];
 }
 
-function arg(args: readonly string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
-
-function child(cmd: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Measurement {
-  const out = execFileSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 20, env });
-  return JSON.parse(out.trim().split("\n").pop() ?? "") as Measurement;
-}
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const child = (cmd: string, argv: readonly string[], env: NodeJS.ProcessEnv = process.env) =>
+  childJson<Measurement>(cmd, argv, { env });
 
 export async function main(args: readonly string[]): Promise<void> {
-  const repeat = arg(args, "repeat", 3);
+  const repeat = numberArg(args, "repeat", 3);
   const file = join(root, "bench", "data", "mlp-100k.f64");
   ensureMlpData(file);
   const config = JSON.parse(readFileSync(join(here, "config.json"), "utf8"));

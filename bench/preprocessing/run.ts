@@ -6,11 +6,11 @@
 //   npm run bench -- preprocessing                 1,000,000 rows, median of 3 runs
 //   npm run bench -- preprocessing --rows 100000 --repeat 5
 
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { arg, childJson } from "../common.js";
 import { ensureData } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,21 +27,8 @@ interface Measurement {
   maxRssBytes: number;
 }
 
-function arg(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function child(cmd: string, argv: readonly string[]): Measurement {
-  const out = execFileSync(cmd, argv, {
-    cwd: root,
-    encoding: "utf8",
-    maxBuffer: 1 << 22,
-    env: { ...process.env, OMP_NUM_THREADS: "1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return JSON.parse(out.trim().split("\n").pop() ?? "") as Measurement;
-}
+const child = (cmd: string, argv: readonly string[]) =>
+  childJson<Measurement>(cmd, argv, { env: { ...process.env, OMP_NUM_THREADS: "1" }, inheritStderr: true });
 
 export async function main(args: readonly string[]): Promise<void> {
   const rows = Number(arg(args, "rows") ?? 1_000_000);

@@ -10,11 +10,11 @@
 //   npm run bench -- selection [--only cv|search] [--repeat 3] [--search-repeat 1] [--trials 50]
 // Writes bench/results/selection.json.
 
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { arg, childJson, median } from "../common.js";
 import { ensureCvCsv, ensureSearchCsv } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,23 +23,8 @@ const PYTHON = "/usr/bin/python3";
 
 type Measurement = { tool: string; ms: number } & Record<string, unknown>;
 
-function arg(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function child(cmd: string, argv: readonly string[]): Measurement {
-  const out = execFileSync(cmd, argv, { cwd: root, encoding: "utf8", maxBuffer: 1 << 22 });
-  return JSON.parse(out.trim().split("\n").pop() ?? "") as Measurement;
-}
-
 const node = (script: string, ...argv: string[]): Measurement =>
   child(process.execPath, ["--import", "tsx", join(here, script), ...argv]);
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 interface Comparison {
   ours: Measurement[];
@@ -72,6 +57,8 @@ function compare(
   const peerMs = median(b.map((m) => m.ms));
   return { ours: a, peer: b, oursMs, peerMs, ratio: oursMs / peerMs };
 }
+
+const child = (cmd: string, argv: readonly string[]) => childJson<Measurement>(cmd, argv);
 
 export async function main(args: readonly string[]): Promise<void> {
   const only = arg(args, "only");

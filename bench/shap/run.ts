@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { Random } from "../../src/data/random.js";
 import { Table } from "../../src/data/table.js";
 import { GradientBoostingClassifier } from "../../src/ml/trees/index.js";
+import { numberArg } from "../common.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -30,7 +31,7 @@ function data(n: number, p: number, seed: number): { X: Table; y: string[] } {
 }
 
 export async function main(args: readonly string[]): Promise<void> {
-  const rows = Number(args[args.indexOf("--rows") + 1]) || 1000;
+  const rows = numberArg(args, "rows", 1000);
   const { X, y } = data(50_000, 28, 1);
   const model = await new GradientBoostingClassifier({ nEstimators: 100, numLeaves: 31, randomState: 1 }).fit(
     X,

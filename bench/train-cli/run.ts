@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { median, numberArg } from "../common.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CLI = join(ROOT, "dist/cli/main.js");
@@ -31,10 +32,8 @@ function timed(args: string[]): { ms: number; stdout: string } {
   return { ms, stdout: r.stdout };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 export async function main(args: readonly string[]): Promise<void> {
-  const repeat = Number(args[args.indexOf("--repeat") + 1]) || 7;
+  const repeat = numberArg(args, "repeat", 7);
   if (!existsSync(CLI)) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   rmSync(HOME, { recursive: true, force: true });
   mkdirSync(HOME, { recursive: true });

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { arg } from "../common.js";
 import { CLF_ROWS, dataPrefix, ensureTreeData } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,11 +33,6 @@ type Result = Record<string, unknown> & {
   maxRssBytes?: number;
   error?: string;
 };
-
-function arg(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 /** Runs one child and parses its last output line; a failure or timeout becomes `{error}`. */
 function child(label: string, cmd: string, argv: readonly string[], timeoutMs = 1_800_000): Result {
