@@ -1,7 +1,7 @@
 import type { Column } from "../data/column.js";
 import { Table } from "../data/table.js";
 import type { Predictor } from "../ml/estimator.js";
-import type { Label } from "../ml/target.js";
+import { argmaxRows, decodeLabels, type Label } from "../ml/target.js";
 
 /** Predictions for a table: labels (and probabilities) for a classifier, values for a regressor. */
 export interface Predictions {
@@ -21,13 +21,7 @@ export interface Predictions {
 export function predictTable(model: Predictor, input: Table): Predictions {
   if (model.task === "regression") return { task: "regression", predictions: model.predict(input) };
   const proba = model.predictProba(input);
-  const k = model.classes.length;
-  const predictions = new Array<Label>(input.nRows);
-  for (let i = 0; i < input.nRows; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
-    predictions[i] = model.classes[best];
-  }
+  const predictions = decodeLabels(argmaxRows(proba, model.classes.length), model.classes);
   return { task: "classification", predictions, proba, classes: model.classes };
 }
 

@@ -9,7 +9,7 @@ import {
 } from "../ml/metrics/index.js";
 import { getScorer, type Scorer } from "../ml/metrics/scorers.js";
 import type { Pipeline } from "../ml/pipeline/index.js";
-import { classTarget, decodeLabels, type Label, regressionTarget } from "../ml/target.js";
+import { argmaxRows, classTarget, decodeLabels, type Label, regressionTarget } from "../ml/target.js";
 
 /** A fitted model's scores on a labelled table, in the shape S1's users expect. */
 export interface Evaluation {
@@ -41,7 +41,8 @@ export function evaluateModel(model: Predictor, X: Table, y: Column): Evaluation
     };
   }
   const proba = model.predictProba(X);
-  const yPred = predictFromProba(proba, model.classes);
+  // Labels from the same probabilities, so the model runs once (first maximum, as predict).
+  const yPred = decodeLabels(argmaxRows(proba, model.classes.length), model.classes);
   const c = classificationMetrics(labelsOf(y), yPred, { classes: model.classes, proba });
   return {
     task: "classification",
@@ -57,18 +58,6 @@ export function evaluateModel(model: Predictor, X: Table, y: Column): Evaluation
     },
     classification: c,
   };
-}
-
-/** Labels from probabilities (first maximum), so predict and predictProba are computed once. */
-function predictFromProba(proba: Float64Array, classes: readonly Label[]): Label[] {
-  const k = classes.length;
-  const out = new Array<Label>(proba.length / k);
-  for (let i = 0; i < out.length; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
-    out[i] = classes[best];
-  }
-  return out;
 }
 
 /** The target metric's scorer for a task (default f1_macro / r2). */
