@@ -3,9 +3,15 @@ export * from "./audit.js";
 export * from "./database.js";
 export * from "./datasets.js";
 export * from "./errors.js";
+export * from "./jobs.js";
 export * from "./models.js";
 export * from "./registry.js";
 export * from "./runs.js";
+export * from "./schedules.js";
+export * from "./subscriptions.js";
+export * from "./triggers.js";
+export * from "./validations.js";
+export * from "./workers.js";
 export type { RunStatus } from "./tables.js";
 
 import { setDefaultTrainingStore } from "../training/store.js";

@@ -3,8 +3,14 @@ import { type ArtifactStore, DatabaseArtifactStore, LocalArtifactStore } from ".
 import { AuditLog } from "./audit.js";
 import { type DatabaseOptions, type Db, openDatabase, trainyardHome } from "./database.js";
 import { DatasetStore } from "./datasets.js";
+import { JobStore } from "./jobs.js";
 import { ModelStore } from "./models.js";
 import { RunStore } from "./runs.js";
+import { ScheduleStore } from "./schedules.js";
+import { SubscriptionStore } from "./subscriptions.js";
+import { TriggerStore } from "./triggers.js";
+import { ValidationStore } from "./validations.js";
+import { WorkerStore } from "./workers.js";
 
 export interface RegistryOptions extends DatabaseOptions {
   /** Default "default". */
@@ -19,6 +25,12 @@ export class Registry {
   readonly models: ModelStore;
   readonly datasets: DatasetStore;
   readonly audit: AuditLog;
+  readonly jobs: JobStore;
+  readonly workers: WorkerStore;
+  readonly schedules: ScheduleStore;
+  readonly triggers: TriggerStore;
+  readonly validations: ValidationStore;
+  readonly subscriptions: SubscriptionStore;
 
   private constructor(
     readonly db: Db,
@@ -29,6 +41,12 @@ export class Registry {
     this.models = new ModelStore(db, workspace);
     this.datasets = new DatasetStore(db, workspace);
     this.audit = new AuditLog(db, workspace);
+    this.jobs = new JobStore(db, workspace);
+    this.workers = new WorkerStore(db, workspace);
+    this.schedules = new ScheduleStore(db, workspace);
+    this.triggers = new TriggerStore(db, workspace);
+    this.validations = new ValidationStore(db, workspace);
+    this.subscriptions = new SubscriptionStore(db, workspace);
   }
 
   static async open(options: RegistryOptions = {}): Promise<Registry> {

@@ -21,7 +21,9 @@ export interface DatasetTable {
   columns: number;
   schema: JsonColumn;
   new_rows: Generated<number>;
+  ready: Generated<boolean>;
   created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 import type { RunStatus } from "../training/store.js";
@@ -109,6 +111,141 @@ export interface AuditEventTable {
   at: Generated<Date>;
 }
 
+export type JobStatus = "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
+
+export interface TrainingJobTable {
+  id: string;
+  workspace: string;
+  kind: Generated<string>;
+  status: JobStatus;
+  priority: Generated<number>;
+  config: JsonColumn<JsonObject>;
+  model_name: string | null;
+  dataset_id: number | null;
+  origin: ColumnType<JsonObject, string | undefined, string>;
+  progress: Generated<number>;
+  stage: string | null;
+  message: string | null;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  timeout_seconds: number | null;
+  cancel_requested: Generated<boolean>;
+  worker_id: string | null;
+  heartbeat_at: Timestamp | null;
+  run_after: ColumnType<Date, Date | string | undefined, Date | string>;
+  result: JsonColumn<JsonObject> | null;
+  error: string | null;
+  created_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface JobLogTable {
+  id: Generated<number>;
+  job_id: string;
+  attempt: Generated<number>;
+  level: string;
+  message: string;
+  at: Generated<Date>;
+}
+
+export interface WorkerTable {
+  id: string;
+  engine: string;
+  host: string;
+  pid: number;
+  concurrency: Generated<number>;
+  state: Generated<string>;
+  current_jobs: ColumnType<string[], string | undefined, string>;
+  started_at: Generated<Date>;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ScheduleTable {
+  id: Generated<number>;
+  workspace: string;
+  name: string;
+  cron: string;
+  timezone: Generated<string>;
+  enabled: Generated<boolean>;
+  model_name: string | null;
+  config: JsonColumn<JsonObject>;
+  conditions: ColumnType<JsonObject, string | undefined, string>;
+  promotion: ColumnType<JsonObject, string | undefined, string>;
+  last_fired_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ScheduleFiringTable {
+  schedule_id: number;
+  tick: Timestamp;
+  job_id: string | null;
+  decision: string;
+  at: Generated<Date>;
+}
+
+export interface TrainingTriggerTable {
+  id: Generated<number>;
+  workspace: string;
+  name: string;
+  model_name: string;
+  dataset_id: number | null;
+  conditions: JsonColumn<JsonObject>;
+  config: JsonColumn<JsonObject>;
+  promotion: ColumnType<JsonObject, string | undefined, string>;
+  enabled: Generated<boolean>;
+  last_fired_at: Timestamp | null;
+  last_job_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type ValidationDecision = "promoted" | "rejected" | "passed" | "no_champion";
+
+export interface ValidationEventTable {
+  id: Generated<number>;
+  workspace: string;
+  model_name: string;
+  job_id: string | null;
+  metric: string;
+  champion_version_id: number | null;
+  challenger_version_id: number | null;
+  champion_score: number | null;
+  challenger_score: number | null;
+  margin: Generated<number>;
+  decision: ValidationDecision;
+  reason: string;
+  at: Generated<Date>;
+}
+
+export interface SubscriptionTable {
+  id: Generated<number>;
+  workspace: string;
+  channel: "webhook" | "email";
+  target: string;
+  secret: string | null;
+  events: ColumnType<string[], string | undefined, string>;
+  enabled: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export type DeliveryStatus = "PENDING" | "DELIVERED" | "FAILED";
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  subscription_id: number;
+  event: string;
+  payload: JsonColumn<JsonObject>;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  response_status: number | null;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: Generated<Date>;
+  delivered_at: Timestamp | null;
+}
+
 export interface Tables {
   workspace: WorkspaceTable;
   dataset: DatasetTable;
@@ -118,6 +255,15 @@ export interface Tables {
   model_alias: ModelAliasTable;
   artifact_blob: ArtifactBlobTable;
   audit_event: AuditEventTable;
+  training_job: TrainingJobTable;
+  job_log: JobLogTable;
+  worker: WorkerTable;
+  schedule: ScheduleTable;
+  schedule_firing: ScheduleFiringTable;
+  training_trigger: TrainingTriggerTable;
+  validation_event: ValidationEventTable;
+  subscription: SubscriptionTable;
+  delivery: DeliveryTable;
 }
 
 export type RunRow = Selectable<TrainingRunTable>;
