@@ -31,3 +31,21 @@ export interface JobQueue {
   /** Stops taking work; running jobs get `graceMs` to finish, then are re-queued. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
+
+/**
+ * Champion/challenger policy of a retraining job, carried in the job's `origin.promotion`: the
+ * retrained model (challenger) is scored against the active version (champion) on the same
+ * held-out rows with the model's target metric, and activated only when `auto` is true and it
+ * wins by at least `margin` (in the metric's units, better-is-higher after the scorer's sign).
+ */
+export interface PromotionPolicy {
+  auto: boolean;
+  margin: number;
+}
+
+/** Who asked for a job; stored in `training_job.origin`. */
+export interface JobOrigin {
+  type: "api" | "cli" | "schedule" | "trigger";
+  id?: number | string;
+  promotion?: PromotionPolicy;
+}
