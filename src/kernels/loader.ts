@@ -140,6 +140,21 @@ export interface KernelExports {
   ): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
   treeSortF64(a: number, n: number, tmp: number, counts: number): void;
+  treeBestSplit(
+    hist: number,
+    feats: number,
+    nf: number,
+    nbins: number,
+    Pg: number,
+    Pw: number,
+    cf: number,
+    lam: number,
+    minW: number,
+    minN: number,
+    parent: number,
+    floor: number,
+    out: number,
+  ): number;
   treePredict(
     nodes: number,
     catBits: number,

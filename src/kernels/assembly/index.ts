@@ -22,3 +22,4 @@ export {
   treeSortF64,
 } from "./tree-hist";
 export { treePredict } from "./tree-predict";
+export { treeBestSplit } from "./tree-split";

@@ -104,6 +104,14 @@ export class TreeLearner {
   private readonly touched = new Int32Array(BINS);
   private readonly colBins: Uint8Array;
   private readonly statsView: Float64Array;
+  /** Value bins per feature (i32), for the split-search kernel. */
+  private readonly nbinsPtr: number;
+  /** The split-search kernel's output (3 f64 + 3 i32). */
+  private readonly splitOutPtr: number;
+  private readonly splitOut: Float64Array;
+  private readonly splitOutI: Int32Array;
+  /** Whether any feature is categorical (the kernel handles numeric features only). */
+  private readonly anyCategorical: boolean;
 
   /** Histogram buffers for `maxHeld` leaves kept for subtraction, plus two to build into, within the cap. */
   static histCount(nFeat: number, channels: number, maxHeld: number): number {
@@ -117,7 +125,9 @@ export class TreeLearner {
       8 * nRows +
       4 * nFeat * (threads + 1) +
       BINS +
-      16 * (threads + 8) +
+      4 * nFeat +
+      64 +
+      16 * (threads + 10) +
       TreeLearner.histCount(nFeat, channels, maxHeld) * hist
     );
   }
@@ -134,6 +144,12 @@ export class TreeLearner {
     this.tmpPtr = a.alloc(d.nRows * 4);
     this.featsPtr = a.alloc(d.nFeat * 4);
     this.goLeftPtr = a.alloc(BINS);
+    this.nbinsPtr = a.alloc(d.nFeat * 4);
+    a.i32(this.nbinsPtr, d.nFeat).set(d.bins.map((b) => b.nBins));
+    this.splitOutPtr = a.alloc(48);
+    this.splitOut = a.f64(this.splitOutPtr, 3);
+    this.splitOutI = a.i32(this.splitOutPtr + 24, 3);
+    this.anyCategorical = d.bins.some((b) => b.categorical);
     this.histBytes = d.nFeat * BINS * d.channels * 8;
     // Every buffer up front: the arena must not grow once helper threads run on it.
     const count = TreeLearner.histCount(d.nFeat, d.channels, maxHeld);
@@ -599,6 +615,33 @@ export class TreeLearner {
     const parent = score(P, 0);
     // Gains within rounding of zero (e.g. a constant target) are no split.
     const floor = Math.max(o.minGain, 1e-10 * Math.abs(parent), 1e-300);
+    if (m === 1 && !this.anyCategorical) {
+      // The hot path, in the kernel: one sum channel and a weight, numeric features.
+      const a = d.arena;
+      a.i32(this.featsPtr, feats.length).set(feats);
+      const f = a.k.treeBestSplit(
+        hist,
+        this.featsPtr,
+        feats.length,
+        this.nbinsPtr,
+        P[0],
+        Pw,
+        cf,
+        lam,
+        minW,
+        minN,
+        parent,
+        floor,
+        this.splitOutPtr,
+      );
+      if (f < 0) return null;
+      const out = this.splitOut;
+      const left = new Float64Array(C);
+      left[0] = out[1];
+      left[1] = out[2];
+      const oi = this.splitOutI;
+      return { gain: out[0], feature: f, thr: oi[1], missingLeft: oi[2] === 1, cat: null, left };
+    }
     let best: Split | null = null;
     let hot: Split | null = null;
     let bestGain = floor;
