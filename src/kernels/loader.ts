@@ -140,6 +140,7 @@ export interface KernelExports {
   ): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
   treeSortF64(a: number, n: number, tmp: number, counts: number): void;
+  treeGradLogistic(F: number, y: number, w: number, stats: number, start: number, end: number): void;
   treeBestSplit(
     hist: number,
     feats: number,

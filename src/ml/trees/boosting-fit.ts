@@ -105,6 +105,8 @@ export async function fitBoosting(
     sums: 1,
     nThreads: cfg.nThreads,
     maxHeld: cfg.numLeaves,
+    // Scores, labels and weights in the arena, for the gradient kernel.
+    extraBytes: 8 * X.nRows * (Math.max(1, target.nClasses > 2 ? target.nClasses : 1) + 2) + 64,
   });
   const pool = input.pool;
   try {
@@ -151,8 +153,17 @@ async function boost(
     init[0] = wsum > 0 ? s / wsum : 0;
   } else init[0] = weightedMedian(y, sw);
 
-  const Fs = new Float64Array(n * K);
+  const arena = data.arena;
+  const FsPtr = arena.alloc(8 * n * K);
+  const Fs = arena.f64(FsPtr, n * K);
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) Fs[i * K + k] = init[k];
+  // Binary log-loss statistics come from a kernel (on every thread): labels and weights go
+  // into the arena beside the scores.
+  const kernelGrad = cls && K === 1;
+  const yPtr = kernelGrad ? arena.alloc(8 * n) : 0;
+  if (kernelGrad) arena.f64(yPtr, n).set(y);
+  const swPtr = kernelGrad && sw ? arena.alloc(8 * n) : 0;
+  if (swPtr && sw) arena.f64(swPtr, n).set(sw);
   const Fv = new Float64Array(nv * K);
   for (let i = 0; i < nv; i++) for (let k = 0; k < K; k++) Fv[i * K + k] = init[k];
   const prob = K > 1 ? new Float64Array(n * K) : null;
@@ -200,25 +211,29 @@ async function boost(
     for (let k = 0; k < K; k++) {
       const rng = new Random(master.nextU32());
       // Gradients and hessians of this output.
-      for (let i = 0; i < n; i++) {
-        const w = sw ? sw[i] : 1;
-        let g: number;
-        let h: number;
-        if (cls) {
-          const p = prob ? prob[i * K + k] : 1 / (1 + Math.exp(-Fs[i]));
-          const yi = prob ? (y[i] === k ? 1 : 0) : y[i];
-          g = p - yi;
-          h = Math.max(p * (1 - p), 1e-16);
-        } else {
-          const r = Fs[i] - y[i];
-          h = 1;
-          if (cfg.loss === "squared_error") g = r;
-          else if (cfg.loss === "absolute_error") g = r > 0 ? 1 : r < 0 ? -1 : 0;
-          else g = Math.abs(r) <= delta ? r : r > 0 ? delta : -delta;
+      if (kernelGrad) {
+        if (input.pool) input.pool.gradLogistic(FsPtr, yPtr, swPtr, data.statsPtr, n);
+        else arena.k.treeGradLogistic(FsPtr, yPtr, swPtr, data.statsPtr, 0, n);
+      } else
+        for (let i = 0; i < n; i++) {
+          const w = sw ? sw[i] : 1;
+          let g: number;
+          let h: number;
+          if (cls) {
+            const p = prob ? prob[i * K + k] : 1 / (1 + Math.exp(-Fs[i]));
+            const yi = prob ? (y[i] === k ? 1 : 0) : y[i];
+            g = p - yi;
+            h = Math.max(p * (1 - p), 1e-16);
+          } else {
+            const r = Fs[i] - y[i];
+            h = 1;
+            if (cfg.loss === "squared_error") g = r;
+            else if (cfg.loss === "absolute_error") g = r > 0 ? 1 : r < 0 ? -1 : 0;
+            else g = Math.abs(r) <= delta ? r : r > 0 ? delta : -delta;
+          }
+          stats[2 * i] = g * w;
+          stats[2 * i + 1] = h * w;
         }
-        stats[2 * i] = g * w;
-        stats[2 * i + 1] = h * w;
-      }
       let rows: Uint32Array | null = null;
       if (cfg.subsample < 1) {
         const picked: number[] = [];

@@ -37,6 +37,8 @@ export interface BinOptions {
   readonly maxHeld: number;
   /** Reserve a region per thread for forest workers (when more than one thread is used). */
   readonly treeWorkers?: boolean;
+  /** More arena bytes for the caller's own buffers (allocated after binInput returns). */
+  readonly extraBytes?: number;
 }
 
 /**
@@ -63,7 +65,8 @@ export function binInput(Xin: Features | FeatureMatrix, o: BinOptions): BinnedIn
       T * (n * 8 + 256 * 8) +
       256 +
       TreeLearner.bytes(n, F, C, T, o.maxHeld) +
-      regions * (regionBytes + 16),
+      regions * (regionBytes + 16) +
+      (o.extraBytes ?? 0),
   );
   const pool = T > 1 ? new HistPool(arena, T, kernelModule()) : null;
   if (pool) arena.freeze();

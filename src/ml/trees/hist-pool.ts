@@ -44,6 +44,8 @@ function exec(k: KernelExports, c: Int32Array): void {
     k.treeHistRange(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12]);
   } else if (c[2] === 1) {
     k.treeBinColumn(c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+  } else if (c[2] === 5) {
+    k.treeGradLogistic(c[3], c[4], c[5], c[6], c[7], c[8]);
   }
 }
 
@@ -148,6 +150,19 @@ export class HistPool {
         const j = jobs[0];
         if (j) k.treeBinColumn(...put(j));
       },
+    );
+  }
+
+  /** Binary log-loss statistics of rows [0, n), the rows cut into one contiguous run per thread. */
+  gradLogistic(F: number, y: number, w: number, stats: number, n: number): void {
+    const T = this.nThreads;
+    const cut = (t: number) => Math.floor((t * n) / T);
+    this.run(
+      (c, w1) => {
+        c[2] = 5;
+        c.set([F, y, w, stats, cut(w1 + 1), cut(w1 + 2)], 3);
+      },
+      () => this.arena.k.treeGradLogistic(F, y, w, stats, 0, cut(1)),
     );
   }
 
