@@ -1,5 +1,6 @@
 export * from "./artifacts.js";
 export * from "./audit.js";
+export * from "./continuous-input.js";
 export * from "./database.js";
 export * from "./datasets.js";
 export * from "./errors.js";
