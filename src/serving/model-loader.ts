@@ -2,6 +2,7 @@ import { estimatorFromParts } from "../ml/catalog.js";
 import { ModelFormatError } from "../ml/errors.js";
 import type { AnyEstimator, Predictor } from "../ml/estimator.js";
 import { decodeModel, readModelFile } from "../ml/model-file.js";
+import type { VersionRecord } from "../registry/models.js";
 import type { Registry } from "../registry/registry.js";
 
 /** A model ready to predict, with where it came from. */
@@ -25,7 +26,11 @@ function asPredictor(e: AnyEstimator, label: string): Predictor {
  * and validated. Nothing in the file is executed.
  */
 export async function loadRegistryModel(registry: Registry, ref: string): Promise<LoadedModel> {
-  const v = await registry.models.resolve(ref);
+  return loadVersion(registry, await registry.models.resolve(ref));
+}
+
+/** Loads a resolved registry version (its artifact checked against the recorded checksum). */
+export async function loadVersion(registry: Registry, v: VersionRecord): Promise<LoadedModel> {
   const bytes = await registry.artifacts.get(v.artifactUri, v.checksum);
   const label = `${v.modelName}@${v.version}`;
   const decoded = decodeModel(bytes, label);
