@@ -140,6 +140,18 @@ export interface KernelExports {
   ): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
   treeSortF64(a: number, n: number, tmp: number, counts: number): void;
+  treeHistGather(
+    bins: number,
+    nFeat: number,
+    rows: number,
+    start: number,
+    end: number,
+    stats: number,
+    f0: number,
+    nf: number,
+    hist: number,
+    scratch: number,
+  ): void;
   treeGradLogistic(F: number, y: number, w: number, stats: number, start: number, end: number): void;
   treeBestSplit(
     hist: number,

@@ -18,6 +18,7 @@ export {
   treeBinColumn,
   treeHist,
   treeHistClear,
+  treeHistGather,
   treeHistRange,
   treePartition,
   treeSortF64,

@@ -191,3 +191,67 @@ export function treeHistRange(
     }
   }
 }
+
+/** Rows gathered per block by treeHistGather (the block's copies stay in L1). */
+const GATHER_BLOCK = 256;
+
+/**
+ * treeHistRange over a scattered row subset: per block of rows, first copies each row's bins
+ * [f0, f0 + nf) (16-byte chunks, so up to 15 bytes past them are read) and its (g, h) pair
+ * into `scratch` (GATHER_BLOCK × (16·ceil(nf/16) + 16) bytes) with nothing but loads and
+ * stores, which lets the CPU fetch many rows from memory at once, then adds the block from
+ * there. Same sums in the same order as treeHistRange.
+ */
+export function treeHistGather(
+  bins: usize,
+  nFeat: i32,
+  rows: usize,
+  start: i32,
+  end: i32,
+  stats: usize,
+  f0: i32,
+  nf: i32,
+  hist: usize,
+  scratch: usize,
+): void {
+  const base = hist + ((<usize>f0) << 12);
+  const chunks = <usize>(nf + 15) >> 4;
+  const rowBytes = chunks << 4;
+  const gs = scratch + GATHER_BLOCK * rowBytes;
+  const n4 = nf & ~3;
+  for (let b0 = start; b0 < end; b0 += GATHER_BLOCK) {
+    const cnt = min(GATHER_BLOCK, end - b0);
+    for (let i = 0; i < cnt; i++) {
+      const r = <usize>load<u32>(rows + ((<usize>(b0 + i)) << 2));
+      v128.store(gs + ((<usize>i) << 4), v128.load(stats + (r << 4)));
+      const src = bins + r * <usize>nFeat + <usize>f0;
+      const dst = scratch + <usize>i * rowBytes;
+      v128.store(dst, v128.load(src));
+      if (chunks > 1) {
+        v128.store(dst, v128.load(src, 16), 16);
+        for (let c: usize = 2; c < chunks; c++) v128.store(dst + (c << 4), v128.load(src + (c << 4)));
+      }
+    }
+    for (let i = 0; i < cnt; i++) {
+      const g = v128.load(gs + ((<usize>i) << 4));
+      const rowp = scratch + <usize>i * rowBytes;
+      let j = 0;
+      for (; j < n4; j += 4) {
+        const q = rowp + <usize>j;
+        const h = base + ((<usize>j) << 12);
+        const p0 = h + ((<usize>load<u8>(q)) << 4);
+        const p1 = h + 4096 + ((<usize>load<u8>(q, 1)) << 4);
+        const p2 = h + 8192 + ((<usize>load<u8>(q, 2)) << 4);
+        const p3 = h + 12288 + ((<usize>load<u8>(q, 3)) << 4);
+        v128.store(p0, f64x2.add(v128.load(p0), g));
+        v128.store(p1, f64x2.add(v128.load(p1), g));
+        v128.store(p2, f64x2.add(v128.load(p2), g));
+        v128.store(p3, f64x2.add(v128.load(p3), g));
+      }
+      for (; j < nf; j++) {
+        const p = base + ((<usize>j) << 12) + ((<usize>load<u8>(rowp + <usize>j)) << 4);
+        v128.store(p, f64x2.add(v128.load(p), g));
+      }
+    }
+  }
+}

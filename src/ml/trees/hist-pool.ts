@@ -8,7 +8,7 @@ import type { Arena } from "./arena.js";
  * same order, so the result does not depend on the number of threads. Threads are woken and
  * awaited through Atomics on a small shared control block (no message per build).
  */
-/** Control block slots (Int32): 0 sequence number, 1 last done, 2 operation, 3..13 arguments, 14 claim. */
+/** Control block slots (Int32): 0 sequence number, 1 last done, 2 operation, 3..13 and 15 arguments, 14 claim. */
 const SLOTS = 16;
 const CLAIM = 14;
 
@@ -41,7 +41,8 @@ function exec(k: KernelExports, c: Int32Array): void {
     k.treePredict(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
   } else if (c[2] === 3) {
     k.treeHistClear(c[10], c[11], c[8], c[12]);
-    k.treeHistRange(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12]);
+    if (c[15]) k.treeHistGather(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12], c[15]);
+    else k.treeHistRange(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12]);
   } else if (c[2] === 1) {
     k.treeBinColumn(c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
   } else if (c[2] === 5) {
@@ -105,7 +106,7 @@ export class HistPool {
     end: number,
     statsPtr: number,
     c2: number,
-    parts: readonly { ptr: number; n: number; first: number }[],
+    parts: readonly { ptr: number; n: number; first: number; scratch: number }[],
     hist: number,
     contiguous: boolean,
   ): void {
@@ -126,11 +127,14 @@ export class HistPool {
         c[10] = p.ptr;
         c[11] = p.n;
         c[12] = hist;
+        c[15] = range ? p.scratch : 0;
       },
       () => {
         const p = parts[0];
         k.treeHistClear(p.ptr, p.n, c2, hist);
-        if (range) k.treeHistRange(binsPtr, nFeat, rowsPtr, start, end, statsPtr, p.first, p.n, hist);
+        if (range && p.scratch)
+          k.treeHistGather(binsPtr, nFeat, rowsPtr, start, end, statsPtr, p.first, p.n, hist, p.scratch);
+        else if (range) k.treeHistRange(binsPtr, nFeat, rowsPtr, start, end, statsPtr, p.first, p.n, hist);
         else k.treeHist(binsPtr, nFeat, rowsPtr, start, end, statsPtr, c2, p.ptr, p.n, hist);
       },
     );

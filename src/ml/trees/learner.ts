@@ -10,6 +10,8 @@ const BINS = 256;
 const SMALL_NODE = 256;
 /** Below this many (row, feature) updates a histogram is built on one thread (waking others costs more). */
 const PARALLEL_MIN_WORK = 262_144;
+/** Block buffer of the gathering histogram kernel (treeHistGather: 256 rows). */
+const scratchBytes = (nFeat: number): number => 256 * (16 * Math.ceil(nFeat / 16) + 16);
 /** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
 const POOL_BYTES = 512 * 1024 * 1024;
 
@@ -96,6 +98,8 @@ export class TreeLearner {
   private readonly rows: Uint32Array;
 
   private readonly partPtrs: number[] = [];
+  /** Per thread, the gathering histogram kernel's block buffer. */
+  private readonly scratchPtrs: number[] = [];
   private perm = new Int32Array(0);
   private readonly acc = new Float64Array(2 * BINS);
   private readonly gatherG = new Float64Array(SMALL_NODE);
@@ -127,6 +131,7 @@ export class TreeLearner {
       BINS +
       4 * nFeat +
       64 +
+      threads * (scratchBytes(nFeat) + 16) +
       16 * (threads + 10) +
       TreeLearner.histCount(nFeat, channels, maxHeld) * hist
     );
@@ -140,6 +145,7 @@ export class TreeLearner {
   ) {
     const a = d.arena;
     if (pool) for (let t = 0; t < pool.nThreads; t++) this.partPtrs.push(a.alloc(d.nFeat * 4));
+    for (let t = 0; t < (pool?.nThreads ?? 1); t++) this.scratchPtrs.push(a.alloc(scratchBytes(d.nFeat)));
     this.rowsPtr = a.alloc(d.nRows * 4);
     this.tmpPtr = a.alloc(d.nRows * 4);
     this.featsPtr = a.alloc(d.nFeat * 4);
@@ -181,16 +187,24 @@ export class TreeLearner {
     const c2 = d.channels >> 1;
     let contiguous = true;
     for (let j = 1; j < feats.length; j++) if (feats[j] !== feats[0] + j) contiguous = false;
+    // The root's rows are in memory order; any other node's are scattered and go through
+    // the gathering kernel.
+    const gather = !(leaf.start === 0 && leaf.end === d.nRows);
     const pool = this.pool;
     if (pool && feats.length >= 2 && (leaf.end - leaf.start) * feats.length >= PARALLEL_MIN_WORK) {
       // Whole features per thread, in contiguous runs of nearly equal size.
       const T = Math.min(pool.nThreads, feats.length);
-      const parts: { ptr: number; n: number; first: number }[] = [];
+      const parts: { ptr: number; n: number; first: number; scratch: number }[] = [];
       for (let t = 0; t < pool.nThreads; t++) {
         const lo = t < T ? Math.floor((t * feats.length) / T) : 0;
         const hi = t < T ? Math.floor(((t + 1) * feats.length) / T) : 0;
         a.i32(this.partPtrs[t], hi - lo).set(feats.subarray(lo, hi));
-        parts.push({ ptr: this.partPtrs[t], n: hi - lo, first: hi > lo ? feats[lo] : 0 });
+        parts.push({
+          ptr: this.partPtrs[t],
+          n: hi - lo,
+          first: hi > lo ? feats[lo] : 0,
+          scratch: gather ? this.scratchPtrs[t] : 0,
+        });
       }
       pool.hist(
         d.binsPtr,
@@ -208,7 +222,20 @@ export class TreeLearner {
     }
     a.i32(this.featsPtr, feats.length).set(feats);
     a.k.treeHistClear(this.featsPtr, feats.length, c2, hist);
-    if (contiguous && c2 === 1 && feats.length > 0) {
+    if (contiguous && c2 === 1 && feats.length > 0 && gather) {
+      a.k.treeHistGather(
+        d.binsPtr,
+        d.nFeat,
+        this.rowsPtr,
+        leaf.start,
+        leaf.end,
+        d.statsPtr,
+        feats[0],
+        feats.length,
+        hist,
+        this.scratchPtrs[0],
+      );
+    } else if (contiguous && c2 === 1 && feats.length > 0) {
       a.k.treeHistRange(
         d.binsPtr,
         d.nFeat,
