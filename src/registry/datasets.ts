@@ -16,7 +16,10 @@ export interface DatasetRecord {
   schema: Json;
   /** Rows appended since the last training on it (what triggers retraining counts). */
   newRows: number;
+  /** Marked ready by its owner (the "dataset ready" trigger fires on it). */
+  ready: boolean;
   createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface NewDataset {
@@ -38,7 +41,9 @@ function toRecord(r: Selectable<DatasetTable>): DatasetRecord {
     columns: r.columns,
     schema: r.schema,
     newRows: r.new_rows,
+    ready: r.ready,
     createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
   };
 }
 
@@ -74,11 +79,14 @@ export class DatasetStore {
     return toRecord(row);
   }
 
-  async list(options: { limit?: number; offset?: number } = {}): Promise<DatasetRecord[]> {
-    const rows = await this.db
-      .selectFrom("dataset")
-      .selectAll()
-      .where("workspace", "=", this.workspace)
+  /** Newest first; `name` matches a part of the name (case-insensitive). */
+  async list(
+    options: { limit?: number; offset?: number; name?: string; ready?: boolean } = {},
+  ): Promise<DatasetRecord[]> {
+    let q = this.db.selectFrom("dataset").selectAll().where("workspace", "=", this.workspace);
+    if (options.name) q = q.where("name", "ilike", `%${options.name.replace(/[\\%_]/g, "\\$&")}%`);
+    if (options.ready !== undefined) q = q.where("ready", "=", options.ready);
+    const rows = await q
       .orderBy("id", "desc")
       .limit(Math.min(Math.max(options.limit ?? 100, 1), 500))
       .offset(options.offset ?? 0)
@@ -98,6 +106,7 @@ export class DatasetStore {
         new_rows: eb("new_rows", "+", added),
         rows: update.rows,
         fingerprint: update.fingerprint,
+        updated_at: new Date(),
       }))
       .where("id", "=", id)
       .where("workspace", "=", this.workspace)
@@ -115,5 +124,18 @@ export class DatasetStore {
       .where("id", "=", id)
       .where("workspace", "=", this.workspace)
       .execute();
+  }
+
+  /** Marks the dataset ready (or not) for training. */
+  async markReady(id: number, ready = true): Promise<DatasetRecord> {
+    const row = await this.db
+      .updateTable("dataset")
+      .set({ ready, updated_at: new Date() })
+      .where("id", "=", id)
+      .where("workspace", "=", this.workspace)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError("dataset", String(id));
+    return toRecord(row);
   }
 }
