@@ -313,6 +313,101 @@ export class JobStore {
   }
 
   /**
+   * Puts back a RUNNING job whose attempt was interrupted through no fault of its own (a
+   * graceful shutdown): QUEUED again without using up an attempt, or CANCELLED when a cancel was
+   * asked for. Returns the new status, or null when the job was not RUNNING.
+   */
+  async requeue(id: string, error: string): Promise<JobStatus | null> {
+    const row = await this.db
+      .updateTable("training_job")
+      .set((eb) => ({
+        status: eb
+          .case()
+          .when("cancel_requested", "=", true)
+          .then(sql<JobStatus>`'CANCELLED'`)
+          .else(sql<JobStatus>`'QUEUED'`)
+          .end(),
+        attempts: eb
+          .case()
+          .when("cancel_requested", "=", true)
+          .then(eb.ref("attempts"))
+          .else(sql<number>`greatest(attempts - 1, 0)`)
+          .end(),
+        run_after: new Date(),
+        error,
+        worker_id: null,
+        finished_at: eb.case().when("cancel_requested", "=", true).then(sql<Date>`now()`).else(null).end(),
+      }))
+      .where("id", "=", id)
+      .where("status", "=", "RUNNING")
+      .returning("status")
+      .executeTakeFirst();
+    return (row?.status as JobStatus | undefined) ?? null;
+  }
+
+  /**
+   * Ends the attempt of a RUNNING job whose worker died (no heartbeat since `staleBefore`, when
+   * given): CANCELLED when a cancel was asked for, else QUEUED while attempts remain, else
+   * FAILED. Returns the new status, or null when the job was not (stale and) RUNNING.
+   */
+  async recover(id: string, error: string, staleBefore?: Date): Promise<JobStatus | null> {
+    let q = this.db
+      .updateTable("training_job")
+      .set((eb) => ({
+        status: eb
+          .case()
+          .when("cancel_requested", "=", true)
+          .then(sql<JobStatus>`'CANCELLED'`)
+          .when("attempts", "<", eb.ref("max_attempts"))
+          .then(sql<JobStatus>`'QUEUED'`)
+          .else(sql<JobStatus>`'FAILED'`)
+          .end(),
+        run_after: new Date(),
+        error,
+        worker_id: null,
+        finished_at: eb
+          .case()
+          .when(eb.and([eb("cancel_requested", "=", false), eb("attempts", "<", eb.ref("max_attempts"))]))
+          .then(null)
+          .else(sql<Date>`now()`)
+          .end(),
+      }))
+      .where("id", "=", id)
+      .where("status", "=", "RUNNING");
+    if (staleBefore) q = q.where("heartbeat_at", "<", staleBefore);
+    const row = await q.returning("status").executeTakeFirst();
+    return (row?.status as JobStatus | undefined) ?? null;
+  }
+
+  /**
+   * Marks the runs an earlier, interrupted attempt of the job left RUNNING or COMPLETED as
+   * CANCELLED with `reason`, so that one attempt's runs are the job's only COMPLETED ones.
+   * Returns how many runs it marked.
+   */
+  async supersedeRuns(jobId: string, reason: string): Promise<number> {
+    const r = await this.db
+      .updateTable("training_run")
+      .set({ status: "CANCELLED", error: reason, finished_at: new Date() })
+      .where("job_id", "=", jobId)
+      .where("workspace", "=", this.workspace)
+      .where("status", "in", ["RUNNING", "COMPLETED"])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** QUEUED jobs of every workspace, oldest first (the BullMQ engine checks each has its Redis job). */
+  async queued(limit = 1000): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom("training_job")
+      .selectAll()
+      .where("status", "=", "QUEUED")
+      .orderBy("created_at")
+      .limit(limit)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  /**
    * Asks to cancel: a QUEUED job is CANCELLED at once; a RUNNING one is flagged and its worker
    * stops it. A finished job cannot be cancelled (ConflictError).
    */

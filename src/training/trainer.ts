@@ -1,4 +1,5 @@
 import { basename, extname } from "node:path";
+import type { Column } from "../data/column.js";
 import type { Table } from "../data/table.js";
 import { LIBRARY_VERSION } from "../ml/catalog.js";
 import type { Json, JsonObject } from "../ml/estimator.js";
@@ -105,6 +106,8 @@ export interface TrainingResult {
   model: { name: string; version: string; versionRecord: RecordedVersion | null };
   durationsMs: Record<string, number>;
   warnings: string[];
+  /** The held-out test rows every candidate was scored on (a champion is scored on the same). */
+  heldOut: { X: Table; y: Column };
 }
 
 const STAGE_START: Record<Stage, number> = {
@@ -124,7 +127,8 @@ export function timestampVersion(d = new Date()): string {
   return d.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
 }
 
-function defaultModelName(path: string): string {
+/** The model name a dataset path gives when the configuration names none. */
+export function defaultModelName(path: string): string {
   const base = basename(path, extname(path))
     .replace(/[^A-Za-z0-9_.-]/g, "_")
     .replace(/^[^A-Za-z0-9]+/, "");
@@ -414,6 +418,7 @@ export class Trainer {
       model: { name, version, versionRecord },
       durationsMs: durations,
       warnings: [...new Set(candidates.flatMap((x) => x.c.model?.warnings ?? []))],
+      heldOut: { X: Xtest, y: ytest },
     };
   }
 
