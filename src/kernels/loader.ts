@@ -152,6 +152,17 @@ export interface KernelExports {
     hist: number,
     scratch: number,
   ): void;
+  treeRowTotals(rows: number, n: number, stats: number, iota: number, out: number): void;
+  treeAddLeaves(
+    order: number,
+    starts: number,
+    ends: number,
+    values: number,
+    nLeaves: number,
+    F: number,
+    K: number,
+    k: number,
+  ): void;
   treeGradLogistic(F: number, y: number, w: number, stats: number, start: number, end: number): void;
   treeBestSplit(
     hist: number,

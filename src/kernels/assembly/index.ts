@@ -13,7 +13,7 @@ export {
 } from "./kmeans";
 export { logisticBinary } from "./logistic";
 export { activate, activateBackward, colSums, fillRows, gatherRows, gemm } from "./matmul";
-export { treeGradLogistic } from "./tree-boost";
+export { treeAddLeaves, treeGradLogistic, treeRowTotals } from "./tree-boost";
 export {
   treeBinColumn,
   treeHist,

@@ -19,3 +19,42 @@ export function treeGradLogistic(F: usize, y: usize, w: usize, stats: usize, sta
     store<f64>(stats + (o << 1), h, 8);
   }
 }
+
+/**
+ * The (g, h) totals of rows[0, n) in row order, written at `out` (2 f64); with `iota` the
+ * rows are first set to 0, 1, ..., n − 1.
+ */
+export function treeRowTotals(rows: usize, n: i32, stats: usize, iota: i32, out: usize): void {
+  if (iota) for (let i = 0; i < n; i++) store<u32>(rows + ((<usize>i) << 2), <u32>i);
+  let acc = f64x2.splat(0);
+  for (let i = 0; i < n; i++) {
+    const r = <usize>load<u32>(rows + ((<usize>i) << 2));
+    acc = f64x2.add(acc, v128.load(stats + (r << 4)));
+  }
+  v128.store(out, acc);
+}
+
+/**
+ * Adds each leaf's value to the scores of its rows: leaf l holds order[start[l], end[l]) (i32
+ * bounds, f64 values); scores are K per row, this output's at offset k.
+ */
+export function treeAddLeaves(
+  order: usize,
+  starts: usize,
+  ends: usize,
+  values: usize,
+  nLeaves: i32,
+  F: usize,
+  K: i32,
+  k: i32,
+): void {
+  for (let l = 0; l < nLeaves; l++) {
+    const o = (<usize>l) << 2;
+    const v = load<f64>(values + ((<usize>l) << 3));
+    const e = load<i32>(ends + o);
+    for (let j = load<i32>(starts + o); j < e; j++) {
+      const p = F + ((<usize>load<u32>(order + ((<usize>j) << 2)) * <usize>K + <usize>k) << 3);
+      store<f64>(p, load<f64>(p) + v);
+    }
+  }
+}

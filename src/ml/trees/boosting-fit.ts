@@ -106,7 +106,10 @@ export async function fitBoosting(
     nThreads: cfg.nThreads,
     maxHeld: cfg.numLeaves,
     // Scores, labels and weights in the arena, for the gradient kernel.
-    extraBytes: 8 * X.nRows * (Math.max(1, target.nClasses > 2 ? target.nClasses : 1) + 2) + 64,
+    extraBytes:
+      8 * X.nRows * (Math.max(1, target.nClasses > 2 ? target.nClasses : 1) + 2) +
+      16 * Math.min(cfg.numLeaves, X.nRows) +
+      128,
   });
   const pool = input.pool;
   try {
@@ -164,6 +167,11 @@ async function boost(
   if (kernelGrad) arena.f64(yPtr, n).set(y);
   const swPtr = kernelGrad && sw ? arena.alloc(8 * n) : 0;
   if (swPtr && sw) arena.f64(swPtr, n).set(sw);
+  // Leaf bounds and values of the last tree, for the kernel that adds them to the scores.
+  const maxLeaves = Math.min(cfg.numLeaves, n);
+  const startsPtr = arena.alloc(4 * maxLeaves);
+  const endsPtr = arena.alloc(4 * maxLeaves);
+  const valuesPtr = arena.alloc(8 * maxLeaves);
   const Fv = new Float64Array(nv * K);
   for (let i = 0; i < nv; i++) for (let k = 0; k < K; k++) Fv[i * K + k] = init[k];
   const prob = K > 1 ? new Float64Array(n * K) : null;
@@ -284,10 +292,10 @@ async function boost(
         }
       }
       // Training scores: rows of the sample by leaf range, the others by a walk on bins.
-      for (let l = 0; l < nLeaves; l++) {
-        const v = values[l];
-        for (let j = tree.leafStart[l]; j < tree.leafEnd[l]; j++) Fs[order[j] * K + k] += v;
-      }
+      arena.i32(startsPtr, nLeaves).set(tree.leafStart);
+      arena.i32(endsPtr, nLeaves).set(tree.leafEnd);
+      arena.f64(valuesPtr, nLeaves).set(values);
+      arena.k.treeAddLeaves(learner.rowOrderPtr, startsPtr, endsPtr, valuesPtr, nLeaves, FsPtr, K, k);
       if (rows) {
         inSample.fill(0);
         for (const r of rows) inSample[r] = 1;

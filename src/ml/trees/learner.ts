@@ -171,6 +171,11 @@ export class TreeLearner {
     return this.rows;
   }
 
+  /** Arena offset of rowOrder. */
+  get rowOrderPtr(): number {
+    return this.rowsPtr;
+  }
+
   private takeHist(): number {
     return this.freeHists.pop() ?? -1;
   }
@@ -309,14 +314,21 @@ export class TreeLearner {
     if (o.rows) {
       n = o.rows.length;
       rows.set(o.rows);
-    } else for (let i = 0; i < n; i++) rows[i] = i;
-    const stats = d.arena.f64(d.statsPtr, d.nRows * C);
+    }
     // Feature draws depend on this tree's generator only, not on earlier trees.
     this.perm = Int32Array.from(o.features);
     const rootTotals = new Float64Array(C);
-    for (let i = 0; i < n; i++) {
-      const s = rows[i] * C;
-      for (let c = 0; c <= m; c++) rootTotals[c] += stats[s + c];
+    if (C === 2) {
+      d.arena.k.treeRowTotals(this.rowsPtr, n, d.statsPtr, o.rows ? 0 : 1, this.splitOutPtr);
+      rootTotals[0] = this.splitOut[0];
+      rootTotals[1] = this.splitOut[1];
+    } else {
+      if (!o.rows) for (let i = 0; i < n; i++) rows[i] = i;
+      const stats = d.arena.f64(d.statsPtr, d.nRows * C);
+      for (let i = 0; i < n; i++) {
+        const s = rows[i] * C;
+        for (let c = 0; c <= m; c++) rootTotals[c] += stats[s + c];
+      }
     }
     const t: GrownTree = {
       feature: [-1],
