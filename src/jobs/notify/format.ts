@@ -32,7 +32,7 @@ export function formatMessage(event: string, payload: JsonObject): Message {
   const model = str(data, "modelName", "model", "name");
   const version = str(data, "version", "modelVersion");
   const job = str(data, "jobId", "id");
-  const onModel = model ? ` — model ${model}${version ? `@${version}` : ""}` : "";
+  const onModel = model ? ` - model ${model}${version ? `@${version}` : ""}` : "";
   let subject: string;
   let summary: string;
   switch (event) {
