@@ -11,6 +11,7 @@ import type { CliIo } from "./output.js";
 import { predictCommand } from "./predict.js";
 import { runsCommand } from "./runs.js";
 import { trainCommand } from "./train.js";
+import { workerCommand } from "./worker.js";
 
 export type { CliIo } from "./output.js";
 
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   runsCommand,
   modelsCommand,
   predictCommand,
+  workerCommand,
 ];
 
 /** The package version, read from package.json (two levels up from src/cli and dist/cli). */
