@@ -90,8 +90,7 @@ export async function evaluateConditions(
 
 async function datasetState(registry: Registry, ref: number | string) {
   try {
-    const ds = await registry.datasets.get(ref);
-    return await registry.triggers.datasetState(ds.id);
+    return await registry.datasets.get(ref);
   } catch (e) {
     if (e instanceof NotFoundError) return null;
     throw e;

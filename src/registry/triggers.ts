@@ -49,15 +49,6 @@ export interface NewTrigger {
 
 export type TriggerPatch = Partial<NewTrigger>;
 
-/** What a trigger's conditions look at in its dataset. */
-export interface DatasetState {
-  id: number;
-  name: string;
-  newRows: number;
-  ready: boolean;
-  updatedAt: Date;
-}
-
 function toRecord(r: Selectable<TrainingTriggerTable>): TriggerRecord {
   const date = (d: Date | string | null) => (d === null ? null : new Date(d));
   return {
@@ -257,37 +248,5 @@ export class TriggerStore {
 
   async recordJob(id: number, jobId: string): Promise<void> {
     await this.db.updateTable("training_trigger").set({ last_job_id: jobId }).where("id", "=", id).execute();
-  }
-
-  /** The watched dataset's counters (null when it was deleted). */
-  async datasetState(id: number): Promise<DatasetState | null> {
-    const row = await this.db
-      .selectFrom("dataset")
-      .select(["id", "name", "new_rows", "ready", "updated_at"])
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (!row) return null;
-    return {
-      id: row.id,
-      name: row.name,
-      newRows: row.new_rows,
-      ready: row.ready,
-      updatedAt: new Date(row.updated_at),
-    };
-  }
-
-  /**
-   * Marks a dataset of this workspace ready (or not) for training; a trigger with the
-   * datasetReady condition fires once per marking.
-   */
-  async markDatasetReady(ref: number | string, ready: boolean, now = new Date()): Promise<DatasetState> {
-    let q = this.db
-      .updateTable("dataset")
-      .set({ ready, updated_at: now })
-      .where("workspace", "=", this.workspace);
-    q = typeof ref === "number" ? q.where("id", "=", ref) : q.where("name", "=", ref);
-    const row = await q.returning("id").executeTakeFirst();
-    if (!row) throw new NotFoundError("dataset", String(ref));
-    return (await this.datasetState(row.id)) as DatasetState;
   }
 }
