@@ -164,6 +164,7 @@ export interface KernelExports {
     k: number,
   ): void;
   treeGradLogistic(F: number, y: number, w: number, stats: number, start: number, end: number): void;
+  treeHistSub(parent: number, small: number, f0: number, nf: number, c2: number): void;
   treeBestSplit(
     hist: number,
     feats: number,

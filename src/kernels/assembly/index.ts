@@ -24,4 +24,4 @@ export {
   treeSortF64,
 } from "./tree-hist";
 export { treePredict } from "./tree-predict";
-export { treeBestSplit } from "./tree-split";
+export { treeBestSplit, treeHistSub } from "./tree-split";

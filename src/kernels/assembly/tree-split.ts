@@ -25,60 +25,99 @@ export function treeBestSplit(
   floor: f64,
   out: usize,
 ): i32 {
-  const P = f64x2(Pg, Pw);
-  const vMinW = f64x2.splat(minW);
-  const vMinN = f64x2.splat(minN);
-  const vCf = f64x2.splat(cf);
-  const vLam = f64x2.splat(lam);
-  const zero = f64x2.splat(0);
   let best = floor;
   let bestF: i32 = -1;
   let bestB: i32 = 0;
   let bestMiss: i32 = 0;
-  let bestL = zero;
+  let bestLg = 0.0;
+  let bestLw = 0.0;
+  // What a candidate's lg²/(lw+λ) + rg²/(rw+λ) must reach, less a margin far above rounding.
+  let target = (best + parent) * (1 - 1e-9);
   for (let j = 0; j < nf; j++) {
     const f = load<i32>(feats + ((<usize>j) << 2));
     const nb = load<i32>(nbins + ((<usize>f) << 2));
     const base = hist + ((<usize>f) << 12);
-    const M = v128.load(base);
-    const Mw = f64x2.extract_lane(M, 1);
+    const Mg = load<f64>(base);
+    const Mw = load<f64>(base, 8);
     const passes = Mw > 0 ? 2 : 1;
-    let L = zero;
-    for (let b = 1; b <= nb; b++) {
-      const bv = v128.load(base + ((<usize>b) << 4));
-      // An empty bin (zero weight) is skipped: no candidate, nothing added. Branch-free,
-      // since small nodes have empty bins at random.
-      const empty = f64x2.eq(v128.shuffle<f64>(bv, bv, 1, 1), zero);
-      L = v128.bitselect(L, f64x2.add(L, bv), empty);
-      for (let miss = 0; miss < passes; miss++) {
-        const Lv = miss ? f64x2.add(L, M) : L;
-        const Rv = f64x2.sub(P, Lv);
-        // (lw, rw) and (lg, rg)
-        const W = v128.shuffle<f64>(Lv, Rv, 1, 3);
-        const bad = v128.or(
-          v128.or(empty, f64x2.lt(W, vMinW)),
-          v128.or(f64x2.lt(f64x2.mul(W, vCf), vMinN), v128.not(f64x2.gt(W, zero))),
-        );
-        const X = v128.shuffle<f64>(Lv, Rv, 0, 2);
-        const q = f64x2.div(f64x2.mul(X, X), f64x2.add(W, vLam));
-        const g = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parent;
-        if (g > best && !v128.any_true(bad)) {
+    let Lg = 0.0;
+    let Lw = 0.0;
+    if (passes === 1) {
+      // No missing values in the node: one candidate per bin (missing goes to the heavier side).
+      for (let b = 1; b <= nb; b++) {
+        const p = base + ((<usize>b) << 4);
+        const bw = load<f64>(p, 8);
+        if (bw === 0) continue;
+        Lg += load<f64>(p);
+        Lw += bw;
+        const rg = Pg - Lg;
+        const rw = Pw - Lw;
+        const dl = Lw + lam;
+        const dr = rw + lam;
+        const xl = Lg * Lg;
+        const xr = rg * rg;
+        if (xl * dr + xr * dl < target * dl * dr) continue;
+        if (Lw < minW || rw < minW || Lw * cf < minN || rw * cf < minN || !(Lw > 0) || !(rw > 0)) continue;
+        const g = xl / dl + xr / dr - parent;
+        if (g > best) {
           best = g;
           bestF = f;
           bestB = b;
-          const lw = f64x2.extract_lane(W, 0);
-          const rw = f64x2.extract_lane(W, 1);
+          bestMiss = Lw >= rw ? 1 : 0;
+          bestLg = Lg;
+          bestLw = Lw;
+          target = (best + parent) * (1 - 1e-9);
+        }
+      }
+      continue;
+    }
+    for (let b = 1; b <= nb; b++) {
+      const p = base + ((<usize>b) << 4);
+      const bw = load<f64>(p, 8);
+      if (bw === 0) continue;
+      Lg += load<f64>(p);
+      Lw += bw;
+      for (let miss = 0; miss < passes; miss++) {
+        const lg = miss ? Lg + Mg : Lg;
+        const lw = miss ? Lw + Mw : Lw;
+        const rg = Pg - lg;
+        const rw = Pw - lw;
+        const dl = lw + lam;
+        const dr = rw + lam;
+        const xl = lg * lg;
+        const xr = rg * rg;
+        // Without a division first (denominators > 0 once the checks below pass).
+        if (xl * dr + xr * dl < target * dl * dr) continue;
+        if (lw < minW || rw < minW || lw * cf < minN || rw * cf < minN || !(lw > 0) || !(rw > 0)) continue;
+        const g = xl / dl + xr / dr - parent;
+        if (g > best) {
+          best = g;
+          bestF = f;
+          bestB = b;
           bestMiss = miss === 1 || (Mw === 0 && lw >= rw) ? 1 : 0;
-          bestL = Lv;
+          bestLg = lg;
+          bestLw = lw;
+          target = (best + parent) * (1 - 1e-9);
         }
       }
     }
   }
   store<f64>(out, best);
-  store<f64>(out, f64x2.extract_lane(bestL, 0), 8);
-  store<f64>(out, f64x2.extract_lane(bestL, 1), 16);
+  store<f64>(out, bestLg, 8);
+  store<f64>(out, bestLw, 16);
   store<i32>(out, bestF, 24);
   store<i32>(out, bestB, 28);
   store<i32>(out, bestMiss, 32);
   return bestF;
+}
+
+/** parent −= small over the histograms of features [f0, f0 + nf) (c2 (g, h) pairs per bin). */
+export function treeHistSub(parent: usize, small: usize, f0: i32, nf: i32, c2: i32): void {
+  const size = (<usize>c2) << 12;
+  const off = <usize>f0 * size;
+  const end = off + <usize>nf * size;
+  for (let o = off; o < end; o += 32) {
+    v128.store(parent + o, f64x2.sub(v128.load(parent + o), v128.load(small + o)));
+    v128.store(parent + o, f64x2.sub(v128.load(parent + o, 16), v128.load(small + o, 16)), 16);
+  }
 }

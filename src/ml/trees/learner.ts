@@ -269,13 +269,15 @@ export class TreeLearner {
   }
 
   /** hist[big] = hist[parent] - hist[small], in place over the parent's buffer. */
+  /** parent −= small over the given features' histograms (kernel calls over runs of consecutive features). */
   private subtract(parent: number, small: number, feats: Int32Array): void {
-    const H = this.H;
-    const stride = BINS * this.d.channels;
-    for (let j = 0; j < feats.length; j++) {
-      const p = (parent >> 3) + feats[j] * stride;
-      const s = (small >> 3) + feats[j] * stride;
-      for (let k = 0; k < stride; k++) H[p + k] -= H[s + k];
+    const k = this.d.arena.k;
+    const c2 = this.d.channels >> 1;
+    for (let j = 0; j < feats.length; ) {
+      let e = j + 1;
+      while (e < feats.length && feats[e] === feats[j] + (e - j)) e++;
+      k.treeHistSub(parent, small, feats[j], e - j, c2);
+      j = e;
     }
   }
 
