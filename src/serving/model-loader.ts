@@ -1,6 +1,6 @@
 import { estimatorFromParts } from "../ml/catalog.js";
 import { ModelFormatError } from "../ml/errors.js";
-import type { AnyEstimator, Predictor } from "../ml/estimator.js";
+import type { AnyEstimator, JsonObject, Predictor } from "../ml/estimator.js";
 import { decodeModel, readModelFile } from "../ml/model-file.js";
 import type { VersionRecord } from "../registry/models.js";
 import type { Registry } from "../registry/registry.js";
@@ -11,6 +11,8 @@ export interface LoadedModel {
   /** `name@version` for a registry model, the file path otherwise. */
   readonly label: string;
   readonly checksum: string;
+  /** What training recorded in the file's header (target, task, classes, dataset, metrics…). */
+  readonly metadata: JsonObject;
 }
 
 function asPredictor(e: AnyEstimator, label: string): Predictor {
@@ -34,7 +36,12 @@ export async function loadVersion(registry: Registry, v: VersionRecord): Promise
   const bytes = await registry.artifacts.get(v.artifactUri, v.checksum);
   const label = `${v.modelName}@${v.version}`;
   const decoded = decodeModel(bytes, label);
-  return { estimator: asPredictor(estimatorFromParts(decoded.parts), label), label, checksum: v.checksum };
+  return {
+    estimator: asPredictor(estimatorFromParts(decoded.parts), label),
+    label,
+    checksum: v.checksum,
+    metadata: decoded.header.metadata,
+  };
 }
 
 /** Loads a model file from a path. */
@@ -44,5 +51,6 @@ export async function loadModelFile(path: string): Promise<LoadedModel> {
     estimator: asPredictor(estimatorFromParts(decoded.parts), path),
     label: path,
     checksum: decoded.checksum,
+    metadata: decoded.header.metadata,
   };
 }

@@ -91,7 +91,7 @@ describe("datasets", () => {
     expect(q.json().verdict).toBeDefined();
     const bad = await t.app.inject(`/v1/datasets/${d.id}/quality?target=nope`);
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors[0].field).toBe("query/target");
+    expect(bad.json().errors[0].field).toBe("querystring/target");
   });
 
   it("names the failing field of a bad register request", async () => {

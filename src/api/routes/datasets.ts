@@ -167,7 +167,7 @@ export async function datasetRoutes(app: FastifyInstance, deps: AppDeps) {
       if (request.query.target && !table.has(request.query.target)) {
         throw new HttpProblem(422, `no column "${request.query.target}" in dataset ${d.name}`, [
           {
-            field: "query/target",
+            field: "querystring/target",
             message: `is not a column (columns: ${table.names.slice(0, 20).join(", ")})`,
           },
         ]);
