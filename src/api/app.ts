@@ -26,8 +26,10 @@ async function optionalRoutes(): Promise<RoutePlugin[]> {
   for (const name of OPTIONAL_ROUTES) {
     // Source (.ts under tsx/vitest) or build (.js): import only what is there.
     const here = new URL(`./routes/${name}`, import.meta.url);
-    if (!existsSync(`${fileURLToPath(here)}.js`) && !existsSync(`${fileURLToPath(here)}.ts`)) continue;
-    const mod = (await import(`./routes/${name}.js`)) as Record<string, unknown>;
+    const ext = [".js", ".ts"].find((e) => existsSync(`${fileURLToPath(here)}${e}`));
+    if (!ext) continue;
+    // The file URL itself: vitest cannot resolve a template import `./routes/${name}.js` to a .ts file.
+    const mod = (await import(/* @vite-ignore */ `${here.href}${ext}`)) as Record<string, unknown>;
     const plugin = (mod.default ?? Object.values(mod).find((v) => typeof v === "function")) as
       | RoutePlugin
       | undefined;
