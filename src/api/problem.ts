@@ -1,5 +1,6 @@
 import { TrainyardError } from "../data/errors.js";
 import { ConflictError, NotFoundError } from "../registry/errors.js";
+import { RowValidationError } from "../serving/rows.js";
 import { ConfigError } from "../training/errors.js";
 
 /** One failing field of a request: a JSON pointer into the part it came from, and why. */
@@ -107,6 +108,15 @@ export function toProblem(error: unknown, instance?: string): Problem {
     const errors = validationProblems(e.validation, e.validationContext ?? "body");
     const detail = errors.map((p) => `${p.field} ${p.message}`).join("; ");
     return problem(400, detail || e.message, { errors, type: "validation", instance });
+  }
+  if (e instanceof RowValidationError) {
+    // Rows of a JSON body (row ≥ 0) or columns of an uploaded file (row -1).
+    const errors = e.problems.map((p) => ({
+      row: p.row,
+      field: p.row < 0 ? p.field : `body/rows/${p.row}${p.field ? `/${p.field}` : ""}`,
+      message: p.message,
+    }));
+    return problem(422, e.message, { errors, type: "invalid-rows", instance });
   }
   if (e instanceof NotFoundError) return problem(404, e.message, { instance });
   if (e instanceof ConflictError) return problem(409, e.message, { instance });

@@ -6,6 +6,7 @@ import type { ModelRecord, VersionRecord } from "../../registry/models.js";
 import type { ServedModel } from "../../serving/cache.js";
 import { classifierCurves, evaluationData } from "../../serving/evaluation.js";
 import { explainOne } from "../../serving/explain.js";
+import { RowValidationError } from "../../serving/rows.js";
 import { featureImportances } from "../../training/evaluate.js";
 import type { AppDeps } from "../deps.js";
 import { PageQuery, paginate } from "../pagination.js";
@@ -381,7 +382,14 @@ export async function modelRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request) => {
       const b = request.body;
       const m = await servedModel(deps, request.params.name, b, "body");
-      const e = await explainOne(r, m, b.row, { nSamples: b.nSamples, seed: b.seed, label: b.positiveClass });
+      let e: Awaited<ReturnType<typeof explainOne>>;
+      try {
+        e = await explainOne(r, m, b.row, { nSamples: b.nSamples, seed: b.seed, label: b.positiveClass });
+      } catch (err) {
+        if (!(err instanceof RowValidationError)) throw err;
+        const errors = err.problems.map((p) => ({ field: `body/row/${p.field}`, message: p.message }));
+        throw new HttpProblem(422, err.message, errors, "invalid-rows");
+      }
       return { model: m.modelName, version: m.version, ...e };
     },
   );
