@@ -172,7 +172,7 @@ export function jobQueueContract(engine: EngineFixture): void {
         const low = await queue.enqueue(r, { config: quick("contract-prio-low"), priority: 0 });
         const high = await queue.enqueue(r, { config: quick("contract-prio-high"), priority: 5 });
         const mid = await queue.enqueue(r, { config: quick("contract-prio-mid"), priority: 1 });
-        const ends = [];
+        const ends: JobRecord[] = [];
         for (const j of [first, low, high, mid]) ends.push(await waitFinal(r, j.id));
         for (const j of ends) expect(j.status).toBe("COMPLETED");
         const order = ends
@@ -185,7 +185,7 @@ export function jobQueueContract(engine: EngineFixture): void {
 
     it("runs up to `concurrency` jobs at once", async () => {
       await withEngine({ concurrency: 2 }, async ({ queue }) => {
-        const jobs = [];
+        const jobs: JobRecord[] = [];
         for (let i = 0; i < 3; i++)
           jobs.push(await queue.enqueue(r, { config: medium(`contract-conc-${i}`) }));
         let most = 0;
