@@ -1,8 +1,12 @@
 export * from "./attempt.js";
 export * from "./bullmq.js";
 export * from "./champion.js";
+export * from "./continuous.js";
 export * from "./embedded.js";
 export * from "./events.js";
 export * from "./factory.js";
+export * from "./notify/index.js";
 export type { ValidationScores } from "./protocol.js";
 export * from "./queue.js";
+export * from "./scheduler.js";
+export * from "./triggers.js";
