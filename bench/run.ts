@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ main: (args: readonly string[]) =>
   selection: () => import("./selection/run.js"),
   "train-cli": () => import("./train-cli/run.js"),
   shap: () => import("./shap/run.js"),
+  serving: () => import("./serving/run.js"),
 };
 
 const [name, ...rest] = process.argv.slice(2);
