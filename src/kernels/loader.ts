@@ -162,6 +162,8 @@ export interface KernelExports {
     F: number,
     K: number,
     k: number,
+    lo: number,
+    hi: number,
   ): void;
   treeGradLogistic(F: number, y: number, w: number, stats: number, start: number, end: number): void;
   treeHistSub(parent: number, small: number, f0: number, nf: number, c2: number): void;

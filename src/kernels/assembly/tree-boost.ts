@@ -36,7 +36,8 @@ export function treeRowTotals(rows: usize, n: i32, stats: usize, iota: i32, out:
 
 /**
  * Adds each leaf's value to the scores of its rows: leaf l holds order[start[l], end[l]) (i32
- * bounds, f64 values); scores are K per row, this output's at offset k.
+ * bounds, f64 values); scores are K per row, this output's at offset k. Only the positions
+ * [lo, hi) of `order` are done (the caller's share).
  */
 export function treeAddLeaves(
   order: usize,
@@ -47,12 +48,14 @@ export function treeAddLeaves(
   F: usize,
   K: i32,
   k: i32,
+  lo: i32,
+  hi: i32,
 ): void {
   for (let l = 0; l < nLeaves; l++) {
     const o = (<usize>l) << 2;
     const v = load<f64>(values + ((<usize>l) << 3));
-    const e = load<i32>(ends + o);
-    for (let j = load<i32>(starts + o); j < e; j++) {
+    const e = min(hi, load<i32>(ends + o));
+    for (let j = max(lo, load<i32>(starts + o)); j < e; j++) {
       const p = F + ((<usize>load<u32>(order + ((<usize>j) << 2)) * <usize>K + <usize>k) << 3);
       store<f64>(p, load<f64>(p) + v);
     }

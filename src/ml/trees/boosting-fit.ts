@@ -295,7 +295,10 @@ async function boost(
       arena.i32(startsPtr, nLeaves).set(tree.leafStart);
       arena.i32(endsPtr, nLeaves).set(tree.leafEnd);
       arena.f64(valuesPtr, nLeaves).set(values);
-      arena.k.treeAddLeaves(learner.rowOrderPtr, startsPtr, endsPtr, valuesPtr, nLeaves, FsPtr, K, k);
+      const leafArgs = [learner.rowOrderPtr, startsPtr, endsPtr, valuesPtr, nLeaves, FsPtr, K, k] as const;
+      const nIn = rows ? rows.length : n;
+      if (input.pool) input.pool.addLeaves(...leafArgs, nIn);
+      else arena.k.treeAddLeaves(...leafArgs, 0, nIn);
       if (rows) {
         inSample.fill(0);
         for (const r of rows) inSample[r] = 1;

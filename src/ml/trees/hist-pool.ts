@@ -45,6 +45,10 @@ function exec(k: KernelExports, c: Int32Array): void {
     else k.treeHistRange(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12]);
   } else if (c[2] === 1) {
     k.treeBinColumn(c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+  } else if (c[2] === 6) {
+    c[13] = k.treePartition(c[3], c[4], c[5], c[6], c[7], c[8]);
+  } else if (c[2] === 7) {
+    k.treeAddLeaves(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]);
   } else if (c[2] === 5) {
     k.treeGradLogistic(c[3], c[4], c[5], c[6], c[7], c[8]);
   }
@@ -154,6 +158,68 @@ export class HistPool {
         const j = jobs[0];
         if (j) k.treeBinColumn(...put(j));
       },
+    );
+  }
+
+  /**
+   * Stable partition of rows[start, end) (treePartition), the range cut into one run per
+   * thread, each partitioned in place through its own part of `tmp` (4 bytes per row), then
+   * the runs' left and right parts brought together: the same order as one thread's.
+   * Returns the number of rows that go left.
+   */
+  partition(col: number, rowsPtr: number, start: number, end: number, goLeft: number, tmp: number): number {
+    const T = this.nThreads;
+    const cut = (t: number) => start + Math.floor((t * (end - start)) / T);
+    const counts = new Array<number>(T).fill(0);
+    this.run(
+      (c, w) => {
+        c[2] = 6;
+        c.set([col, rowsPtr, cut(w + 1), cut(w + 2), goLeft, tmp + 4 * cut(w + 1)], 3);
+      },
+      () => {
+        counts[0] = this.arena.k.treePartition(col, rowsPtr, start, cut(1), goLeft, tmp + 4 * start);
+      },
+    );
+    this.controls.forEach((c, w) => {
+      counts[w + 1] = c[13];
+    });
+    const rows = this.arena.u32(rowsPtr, end);
+    const spill = this.arena.u32(tmp, end);
+    // Right parts to tmp (in run order), left parts moved down, right parts after them.
+    let nl = 0;
+    let nr = 0;
+    for (let t = 0; t < T; t++) {
+      const s = cut(t);
+      const m = s + counts[t];
+      spill.set(rows.subarray(m, cut(t + 1)), start + nr);
+      nr += cut(t + 1) - m;
+      if (s !== start + nl) rows.copyWithin(start + nl, s, m);
+      nl += counts[t];
+    }
+    rows.set(spill.subarray(start, start + nr), start + nl);
+    return nl;
+  }
+
+  /** treeAddLeaves with the rows cut into one run per thread. */
+  addLeaves(
+    order: number,
+    starts: number,
+    ends: number,
+    values: number,
+    nLeaves: number,
+    F: number,
+    K: number,
+    k: number,
+    n: number,
+  ): void {
+    const T = this.nThreads;
+    const cut = (t: number) => Math.floor((t * n) / T);
+    this.run(
+      (c, w) => {
+        c[2] = 7;
+        c.set([order, starts, ends, values, nLeaves, F, K, k, cut(w + 1), cut(w + 2)], 3);
+      },
+      () => this.arena.k.treeAddLeaves(order, starts, ends, values, nLeaves, F, K, k, 0, cut(1)),
     );
   }
 

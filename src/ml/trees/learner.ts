@@ -12,6 +12,8 @@ const SMALL_NODE = 256;
 const PARALLEL_MIN_WORK = 262_144;
 /** Block buffer of the gathering histogram kernel (treeHistGather: 256 rows). */
 const scratchBytes = (nFeat: number): number => 256 * (16 * Math.ceil(nFeat / 16) + 16);
+/** Nodes of at least this many rows are partitioned on every thread. */
+const PARALLEL_MIN_PARTITION = 65_536;
 /** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
 const POOL_BYTES = 512 * 1024 * 1024;
 
@@ -413,14 +415,11 @@ export class TreeLearner {
         goLeft[0] = s.missingLeft ? 1 : 0;
         for (let b = 1; b < BINS; b++) goLeft[b] = b <= s.thr ? 1 : 0;
       }
-      const nl = d.arena.k.treePartition(
-        d.colsPtr + s.feature * d.nRows,
-        this.rowsPtr,
-        leaf.start,
-        leaf.end,
-        this.goLeftPtr,
-        this.tmpPtr,
-      );
+      const col = d.colsPtr + s.feature * d.nRows;
+      const nl =
+        this.pool && leaf.end - leaf.start >= PARALLEL_MIN_PARTITION
+          ? this.pool.partition(col, this.rowsPtr, leaf.start, leaf.end, this.goLeftPtr, this.tmpPtr)
+          : d.arena.k.treePartition(col, this.rowsPtr, leaf.start, leaf.end, this.goLeftPtr, this.tmpPtr);
       const li = t.feature.length;
       const ri = li + 1;
       for (let c = 0; c < 2; c++) {
