@@ -213,6 +213,8 @@ describe("tree invariants (fast-check)", () => {
           nThreads: t,
           randomState: 3,
         }),
+      // All 70,000 rows: the root is partitioned on two threads.
+      (t: number) => new GradientBoostingClassifier({ nEstimators: 4, nThreads: t, randomState: 3 }),
     ]) {
       const a = (await make(1).fit(X, y)).toParts();
       const b = (await make(2).fit(X, y)).toParts();
