@@ -178,6 +178,25 @@ for (const backend of backends()) {
       ]);
     });
 
+    it("sends each delivery once when two dispatchers race", async () => {
+      await fresh();
+      // On PostgreSQL the second dispatcher has its own connection pool (another replica).
+      const other = backend.name === "postgres" ? await backend.open() : r;
+      try {
+        for (let i = 0; i < 12; i++) await publish(r, "job.completed", { jobId: `race-${i}` });
+        const a = new NotificationDispatcher({ registry: r, batchSize: 3 });
+        const b = new NotificationDispatcher({ registry: other, batchSize: 3 });
+        const outcomes = (await Promise.all([a.runOnce(), b.runOnce(), a.runOnce()])).flat();
+        expect(outcomes).toHaveLength(12);
+        expect(outcomes.every((o) => o.status === "DELIVERED")).toBe(true);
+        const ids = hook.received.map((h) => h.headers["x-trainyard-delivery"]);
+        expect(ids).toHaveLength(12);
+        expect(new Set(ids).size).toBe(12);
+      } finally {
+        if (other !== r) await other.close();
+      }
+    });
+
     it("wakes a started dispatcher on publish", async () => {
       await fresh();
       const dispatcher = new NotificationDispatcher({ registry: r, intervalMs: 3_600_000 });
