@@ -10,18 +10,20 @@ import { modelsCommand } from "./models.js";
 import type { CliIo } from "./output.js";
 import { predictCommand } from "./predict.js";
 import { runsCommand } from "./runs.js";
+import { serveCommand } from "./serve.js";
 import { trainCommand } from "./train.js";
 import { workerCommand } from "./worker.js";
 
 export type { CliIo } from "./output.js";
 
-/** The subcommands; a later issue adds serve and worker. */
+/** The subcommands. */
 const COMMANDS: readonly Command[] = [
   inspectCommand,
   trainCommand,
   runsCommand,
   modelsCommand,
   predictCommand,
+  serveCommand,
   workerCommand,
 ];
 
