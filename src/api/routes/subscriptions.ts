@@ -106,6 +106,12 @@ export default async function subscriptionRoutes(app: FastifyInstance, deps: App
         tags,
         summary:
           "Subscribe a webhook or an e-mail address to events (a webhook's secret is shown once, here)",
+        description:
+          "A webhook receives a POST with a JSON body { delivery, event, workspace, at, data } and the headers " +
+          "x-trainyard-event, x-trainyard-delivery (stable across retries), x-trainyard-timestamp (Unix seconds) " +
+          "and x-trainyard-signature: sha256=<hex HMAC-SHA256 of `<timestamp>.<body>` keyed with the secret>. " +
+          "Any 2xx answer delivers it; anything else is retried with exponential backoff, then FAILED. " +
+          "E-mail goes through the SMTP server of TRAINYARD_SMTP_URL.",
         body: CreateBody,
       },
     },
