@@ -50,7 +50,7 @@ describe("datasets", () => {
   });
 
   it("refuses a file over the upload limit with 413 and keeps nothing", async () => {
-    const big = "a,b\n" + "1,2\n".repeat(40_000);
+    const big = `a,b\n${"1,2\n".repeat(40_000)}`;
     const res = await t.app.inject({
       method: "POST",
       url: "/v1/datasets",

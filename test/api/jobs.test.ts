@@ -116,7 +116,9 @@ describe("training jobs", () => {
     const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
     const res = await fetch(`${address}/v1/jobs/${a.jobId}/events?pollMs=50`);
     expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
-    const reader = res.body!.getReader();
+    const body = res.body;
+    if (!body) throw new Error("no body");
+    const reader = body.getReader();
     let text = "";
     const readUntil = async (needle: string) => {
       while (!text.includes(needle)) {

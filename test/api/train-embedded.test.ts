@@ -8,6 +8,8 @@ import { openApp, type TestApp } from "./setup.js";
 // follow it on the SSE stream, see it on the status page, then predict with the new model.
 const SKILLS = resolve(import.meta.dirname, "../../examples/future_skills.csv");
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON responses are read loosely here.
+type Json = Record<string, any>;
 let t: TestApp;
 let queue: JobQueue;
 let base: string;
@@ -31,7 +33,7 @@ async function post(path: string, body: unknown) {
   return {
     status: res.status,
     type: res.headers.get("content-type"),
-    body: (await res.json()) as Record<string, any>,
+    body: (await res.json()) as Json,
   };
 }
 
@@ -53,12 +55,12 @@ describe("training over HTTP on the embedded queue", () => {
     expect(text).toMatch(/event: (progress|started)/);
     expect(text).toMatch(/event: completed\ndata: .*"status":"COMPLETED"/);
 
-    const job = (await (await fetch(`${base}/v1/jobs/${jobId}`)).json()) as Record<string, any>;
+    const job = (await (await fetch(`${base}/v1/jobs/${jobId}`)).json()) as Json;
     expect(job).toMatchObject({ status: "COMPLETED", progress: 100, attempts: 1 });
     expect(job.timings.runMs).toBeGreaterThan(0);
     expect(job.result).toBeTruthy();
 
-    const status = (await (await fetch(`${base}/v1/status`)).json()) as Record<string, any>;
+    const status = (await (await fetch(`${base}/v1/status`)).json()) as Json;
     expect(status.jobs.COMPLETED).toBe(1);
     expect(status.workers.length).toBeGreaterThan(0);
     expect(status.models.items).toContainEqual(
@@ -96,7 +98,7 @@ describe("training over HTTP on the embedded queue", () => {
     });
     const res = await fetch(`${base}/v1/jobs/${b.body.jobId}/cancel`, { method: "POST" });
     expect(res.status).toBe(202);
-    const after = (await (await fetch(`${base}/v1/jobs/${b.body.jobId}`)).json()) as Record<string, any>;
+    const after = (await (await fetch(`${base}/v1/jobs/${b.body.jobId}`)).json()) as Json;
     expect(["CANCELLED", "RUNNING"]).toContain(after.status);
     expect(after.cancelRequested).toBe(true);
     await fetch(`${base}/v1/jobs/${a.body.jobId}`, { method: "DELETE" });
