@@ -29,9 +29,19 @@ const DEFAULT_QUEUE = "trainyard-training";
 const PRIORITY_ZERO = 1_000_000;
 const PRIORITY_LIMIT = 2 ** 21 - 1;
 
-function connection(url: string, blocking: boolean) {
-  // Workers and event listeners block on Redis: they must wait for it rather than give up.
-  return { url, ...(blocking ? { maxRetriesPerRequest: null } : {}) };
+/** Whether a component's Redis connection has come up once (then it retries forever). */
+interface Link {
+  up: boolean;
+}
+
+function connection(url: string, blocking: boolean, link: Link) {
+  return {
+    url,
+    // Workers and event listeners block on Redis: they must wait for it rather than give up.
+    ...(blocking ? { maxRetriesPerRequest: null } : {}),
+    // Unreachable at start: give up after ~5 s (a clear error, and close() works); once up, keep trying.
+    retryStrategy: (times: number) => (link.up ? Math.min(times * 200, 5000) : times > 20 ? null : 250),
+  };
 }
 
 /** BullMQ refuses integer-looking ids and ids with ":" */
@@ -57,6 +67,33 @@ async function addBullJob(queue: Queue, job: JobRecord): Promise<void> {
   });
 }
 
+/** Redis must answer within `ms`; ioredis would otherwise keep retrying silently. */
+async function reachable(url: string, ready: Promise<unknown>, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`cannot reach Redis at ${redacted(url)} within ${ms / 1000} s`)),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([ready, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL without its password, for messages. */
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "the configured URL";
+  }
+}
+
 function toEvent(data: unknown): JobEvent | null {
   if (data === null || typeof data !== "object") return null;
   const e = data as Record<string, unknown>;
@@ -78,12 +115,13 @@ export class BullMQQueue implements JobQueue {
   private readonly queue: Queue;
   private readonly events: QueueEvents;
   private readonly listeners = new Listeners();
+  private readonly link: Link = { up: false };
   private closed = false;
 
   constructor(private readonly options: BullMQQueueOptions) {
     const name = options.queueName ?? DEFAULT_QUEUE;
-    this.queue = new Queue(name, { connection: connection(options.redisUrl, false) });
-    this.events = new QueueEvents(name, { connection: connection(options.redisUrl, true) });
+    this.queue = new Queue(name, { connection: connection(options.redisUrl, false, this.link) });
+    this.events = new QueueEvents(name, { connection: connection(options.redisUrl, true, this.link) });
     this.events.on("progress", ({ data }) => {
       const e = toEvent(data);
       if (e) this.listeners.emit(e);
@@ -95,7 +133,11 @@ export class BullMQQueue implements JobQueue {
 
   /** Resolves when Redis answers (a clear failure at start-up instead of at the first job). */
   async ready(): Promise<void> {
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+    await reachable(
+      this.options.redisUrl,
+      Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]),
+    );
+    this.link.up = true;
   }
 
   async enqueue(registry: Registry, job: NewJob): Promise<JobRecord> {
@@ -159,11 +201,12 @@ export class JobWorker {
   private worker: Worker<Payload> | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private readonly name: string;
+  private readonly link: Link = { up: false };
 
   constructor(private readonly options: JobWorkerOptions) {
     this.runner = new Runner("bullmq", options, this.listeners);
     this.name = options.queueName ?? DEFAULT_QUEUE;
-    this.queue = new Queue(this.name, { connection: connection(options.redisUrl, false) });
+    this.queue = new Queue(this.name, { connection: connection(options.redisUrl, false, this.link) });
     this.queue.on("error", () => undefined);
   }
 
@@ -178,11 +221,12 @@ export class JobWorker {
 
   async start(): Promise<void> {
     if (this.worker) return;
-    await this.queue.waitUntilReady();
+    await reachable(this.options.redisUrl, this.queue.waitUntilReady());
+    this.link.up = true;
     await this.runner.register();
     await this.reconcile();
     const worker = new Worker<Payload>(this.name, (job) => this.process(job), {
-      connection: connection(this.options.redisUrl, true),
+      connection: connection(this.options.redisUrl, true, this.link),
       concurrency: this.runner.concurrency,
       lockDuration: this.options.lockDurationMs ?? 30_000,
       stalledInterval: this.options.stalledIntervalMs ?? 30_000,
