@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { JsonObject } from "../ml/estimator.js";
 import { InvalidInputError } from "./continuous-input.js";
 import type { Db } from "./database.js";
@@ -191,14 +191,15 @@ export class SubscriptionStore {
   ): Promise<SubscriptionRecord[]> {
     let q = this.db.selectFrom("subscription").selectAll().where("workspace", "=", this.workspace);
     if (options.channel) q = q.where("channel", "=", options.channel);
+    // An empty list means every event.
+    if (options.event)
+      q = q.where(sql<boolean>`(events = '[]'::jsonb or events @> ${json([options.event])}::jsonb)`);
     const rows = await q
       .orderBy("id")
       .limit(Math.min(Math.max(options.limit ?? 50, 1), 500))
       .offset(options.offset ?? 0)
       .execute();
-    const subs = rows.map(toSubscription);
-    const event = options.event;
-    return event ? subs.filter((s) => s.events.length === 0 || s.events.includes(event)) : subs;
+    return rows.map(toSubscription);
   }
 
   async update(id: number, patch: SubscriptionPatch): Promise<SubscriptionRecord> {

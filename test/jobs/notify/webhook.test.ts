@@ -168,6 +168,12 @@ for (const backend of backends()) {
 
     it("sends a subscription only the events it listens to", async () => {
       const sub = await fresh(["model.activated"]);
+      const all = await r.subscriptions.create({ channel: "webhook", target: url, enabled: false });
+      expect((await r.subscriptions.list({ event: "model.activated" })).map((s) => s.id)).toEqual([
+        sub.id,
+        all.id,
+      ]);
+      expect((await r.subscriptions.list({ event: "job.completed" })).map((s) => s.id)).toEqual([all.id]);
       expect(await publish(r, "job.completed", { jobId: "j4" })).toBe(0);
       expect(await publish(r, "model.activated", { modelName: "m", version: "v1" })).toBe(1);
       const sent = await new NotificationDispatcher({ registry: r }).runOnce();
