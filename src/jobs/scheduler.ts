@@ -27,6 +27,8 @@ export interface SchedulerOptions {
   maxLateMs?: number;
   /** Priority of the retraining jobs. Default 0. */
   priority?: number;
+  /** Ticks recorded longer ago than this are forgotten (each schedule's latest stays). Default 30 days. */
+  keepFiringsMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -52,6 +54,8 @@ export class Scheduler {
   private readonly intervalMs: number;
   private readonly maxLateMs: number;
   private readonly priority: number;
+  private readonly keepFiringsMs: number;
+  private lastPrune = 0;
   private readonly onError: (error: unknown) => void;
   private readonly workspaces: WorkspaceRegistries;
   private timer: NodeJS.Timeout | null = null;
@@ -64,6 +68,7 @@ export class Scheduler {
     this.intervalMs = options.intervalMs ?? 15_000;
     this.maxLateMs = options.maxLateMs ?? 86_400_000;
     this.priority = options.priority ?? 0;
+    this.keepFiringsMs = options.keepFiringsMs ?? 30 * 86_400_000;
     this.onError = options.onError ?? (() => {});
     this.workspaces = new WorkspaceRegistries(options.registry);
   }
@@ -79,6 +84,13 @@ export class Scheduler {
       } catch (e) {
         this.onError(e);
       }
+    }
+    // The log of skipped ticks grows with every check of a frequent cron: trim it hourly.
+    if (now.getTime() - this.lastPrune >= 3_600_000) {
+      this.lastPrune = now.getTime();
+      await this.registry.schedules
+        .pruneFirings(new Date(now.getTime() - this.keepFiringsMs))
+        .catch(this.onError);
     }
     return out;
   }

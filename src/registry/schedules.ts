@@ -316,6 +316,27 @@ export class ScheduleStore {
     }
   }
 
+  /**
+   * Forgets ticks recorded before `before`, except each schedule's latest (which keeps its tick
+   * claimed). Returns how many were removed.
+   */
+  async pruneFirings(before: Date): Promise<number> {
+    const r = await this.db
+      .deleteFrom("schedule_firing as f")
+      .where("f.at", "<", before)
+      .where(({ eb, selectFrom }) =>
+        eb(
+          "f.tick",
+          "<",
+          selectFrom("schedule_firing as g")
+            .select(({ fn }) => fn.max("g.tick").as("latest"))
+            .whereRef("g.schedule_id", "=", "f.schedule_id"),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   /** A schedule's ticks, newest first. */
   async firings(id: number, options: { limit?: number; offset?: number } = {}): Promise<FiringRecord[]> {
     await this.get(id);

@@ -200,6 +200,22 @@ for (const backend of backends()) {
       await finishJob(r, fired.jobId as string);
     });
 
+    it("forgets old ticks hourly, keeping each schedule's latest", async () => {
+      const s = await schedule(
+        { cron: "*/5 * * * *", timezone: "UTC", conditions: { newRows: 1_000_000 } },
+        "2030-10-01T00:00Z",
+      );
+      const clock = manualClock("2030-10-01T00:05Z");
+      const ticker = new Scheduler({ registry: r, queue, clock, keepFiringsMs: 10 * 60_000 });
+      for (let i = 0; i < 14; i++) {
+        await ticker.tick();
+        clock.advance(5 * 60_000);
+      }
+      const ticks = (await r.schedules.firings(s.id)).map((f) => f.tick.toISOString().slice(11, 16));
+      // The prune at 01:05 kept 00:55 onwards; 01:10 came after it.
+      expect(ticks).toEqual(["01:10", "01:05", "01:00", "00:55"]);
+    });
+
     it("keeps an edited schedule from firing ticks before the edit", async () => {
       const s = await schedule({ cron: "0 * * * *", timezone: "UTC" }, "2030-09-01T10:30Z");
       const clock = manualClock("2030-09-01T10:45Z");
