@@ -51,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only (uploads are multipart): a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser("text/plain");
 
   app.setErrorHandler((error, request, reply) => {
     const p = toProblem(error, request.url);

@@ -94,6 +94,18 @@ describe("datasets", () => {
     expect(bad.json().errors[0].field).toBe("querystring/target");
   });
 
+  it("suggests what to train on a dataset", async () => {
+    const res = await t.app.inject("/v1/datasets/admissions/suggestions?target=admitted");
+    expect(res.statusCode).toBe(200);
+    const s = res.json();
+    expect(s.algorithms).toContain("random_forest");
+    expect(s.targetMetric).toEqual(expect.any(String));
+    expect(s.reasons.length).toBeGreaterThan(0);
+    const bad = await t.app.inject("/v1/datasets/admissions/suggestions?target=nope");
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors[0].field).toBe("querystring/target");
+  });
+
   it("names the failing field of a bad register request", async () => {
     const unknown = await t.app.inject({
       method: "POST",
