@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullMQQueue, JobWorker } from "../../src/jobs/index.js";
 import { Registry } from "../../src/registry/index.js";
-import { CANCER, jobQueueContract, runsOf, waitFinal, waitFor } from "./contract.js";
+import { CANCER, jobQueueContract, medium, runsOf, waitFinal, waitFor } from "./contract.js";
 
 const REDIS = process.env.TRAINYARD_TEST_REDIS_URL;
 const PG = process.env.TRAINYARD_TEST_DATABASE_URL;
@@ -116,7 +116,7 @@ if (skip) {
       await r?.close();
     });
 
-    function startWorker(): ChildProcess {
+    function startWorker(...extra: string[]): ChildProcess {
       const child = spawn(
         process.execPath,
         [
@@ -136,6 +136,7 @@ if (skip) {
           "2000",
           "--stalled-interval",
           "1000",
+          ...extra,
         ],
         {
           cwd: ROOT,
@@ -202,5 +203,35 @@ if (skip) {
         await producer.close();
       }
     }, 180_000);
+
+    it("SIGTERM: the worker stops taking jobs, re-queues the running one after the grace, and exits 0", async () => {
+      const child = startWorker("--grace", "0");
+      const producer = new BullMQQueue({ registry: r, redisUrl, queueName });
+      await producer.ready();
+      const job = await producer.enqueue(r, {
+        config: { ...medium("sigterm"), hyperparameters: { random_forest: { nEstimators: 300 } } },
+      });
+      await waitFor("the child worker to train", async () => {
+        const j = await r.jobs.get(job.id);
+        return j.status === "RUNNING" && j.progress >= 15 ? j : null;
+      });
+      child.kill("SIGTERM");
+      const code = await new Promise((res) => child.once("exit", res));
+      expect(code).toBe(0);
+      const requeued = await r.jobs.get(job.id);
+      expect(requeued.status).toBe("QUEUED");
+      expect(requeued.attempts).toBe(0);
+      const survivor = new JobWorker({ registry: r, redisUrl, queueName, heartbeatMs: 200, ...worker });
+      await survivor.start();
+      try {
+        const done = await waitFinal(r, job.id, 120_000);
+        expect(done.status).toBe("COMPLETED");
+        expect(done.attempts).toBe(1);
+        expect((await runsOf(r, job.id)).filter((x) => x.status === "COMPLETED")).toHaveLength(1);
+      } finally {
+        await survivor.stop({ graceMs: 0 });
+        await producer.close();
+      }
+    }, 120_000);
   });
 }

@@ -165,6 +165,25 @@ export function jobQueueContract(engine: EngineFixture): void {
       });
     });
 
+    it("trains a registered dataset by id and resets its new-rows counter", async () => {
+      const d = await r.datasets.register({
+        name: `iris-${engine.name.split(" ")[0]}`,
+        source: IRIS,
+        fingerprint: "f",
+        rows: 150,
+        columns: 5,
+        schema: [],
+      });
+      await r.datasets.appended(d.id, 40, { rows: 150, fingerprint: "g" });
+      expect((await r.datasets.get(d.id)).newRows).toBe(40);
+      await withEngine({}, async ({ queue }) => {
+        const config = { ...quick("contract-dataset"), dataset: { datasetId: d.id } };
+        const job = await queue.enqueue(r, { config, datasetId: d.id });
+        expect((await waitFinal(r, job.id)).status).toBe("COMPLETED");
+      });
+      expect((await r.datasets.get(d.id)).newRows).toBe(0);
+    });
+
     it("runs higher priorities first", async () => {
       await withEngine({ concurrency: 1 }, async ({ queue }) => {
         const first = await queue.enqueue(r, { config: medium("contract-prio") });
