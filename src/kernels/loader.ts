@@ -166,6 +166,25 @@ export interface KernelExports {
     hi: number,
   ): void;
   treeGradLogistic(F: number, y: number, w: number, stats: number, start: number, end: number): void;
+  treeBestSplitSmall(
+    cols: number,
+    nRows: number,
+    rows: number,
+    cnt: number,
+    stats: number,
+    feats: number,
+    nf: number,
+    Pg: number,
+    Pw: number,
+    cf: number,
+    lam: number,
+    minW: number,
+    minN: number,
+    parent: number,
+    floor: number,
+    out: number,
+    scratch: number,
+  ): number;
   treeHistSub(parent: number, small: number, f0: number, nf: number, c2: number): void;
   treeBestSplit(
     hist: number,

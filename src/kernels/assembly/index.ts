@@ -24,4 +24,4 @@ export {
   treeSortF64,
 } from "./tree-hist";
 export { treePredict } from "./tree-predict";
-export { treeBestSplit, treeHistSub } from "./tree-split";
+export { treeBestSplit, treeBestSplitSmall, treeHistSub } from "./tree-split";

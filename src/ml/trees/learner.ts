@@ -12,6 +12,8 @@ const SMALL_NODE = 256;
 const PARALLEL_MIN_WORK = 262_144;
 /** Block buffer of the gathering histogram kernel (treeHistGather: 256 rows). */
 const scratchBytes = (nFeat: number): number => 256 * (16 * Math.ceil(nFeat / 16) + 16);
+/** Bytes of treeBestSplitSmall's scratch for nodes of up to SMALL_NODE rows. */
+const SMALL_SCRATCH = 4096 + 256 + 1040 + 16 * SMALL_NODE;
 /** Nodes of at least this many rows are partitioned on every thread. */
 const PARALLEL_MIN_PARTITION = 65_536;
 /** Histogram buffers kept for subtraction are capped at this many bytes; beyond, nodes rebuild. */
@@ -103,19 +105,14 @@ export class TreeLearner {
   /** Per thread, the gathering histogram kernel's block buffer. */
   private readonly scratchPtrs: number[] = [];
   private perm = new Int32Array(0);
-  private readonly acc = new Float64Array(2 * BINS);
-  private readonly gatherG = new Float64Array(SMALL_NODE);
-  private readonly gatherW = new Float64Array(SMALL_NODE);
-  private readonly mark = new Uint8Array(BINS);
-  private readonly touched = new Int32Array(BINS);
-  private readonly colBins: Uint8Array;
-  private readonly statsView: Float64Array;
   /** Value bins per feature (i32), for the split-search kernel. */
   private readonly nbinsPtr: number;
   /** The split-search kernel's output (3 f64 + 3 i32). */
   private readonly splitOutPtr: number;
   private readonly splitOut: Float64Array;
   private readonly splitOutI: Int32Array;
+  /** Scratch of the small-node split kernel (sparse sums, marks, touched bins, gathered statistics). */
+  private readonly smallPtr: number;
   /** Whether any feature is categorical (the kernel handles numeric features only). */
   private readonly anyCategorical: boolean;
 
@@ -133,6 +130,8 @@ export class TreeLearner {
       BINS +
       4 * nFeat +
       64 +
+      SMALL_SCRATCH +
+      16 +
       threads * (scratchBytes(nFeat) + 16) +
       16 * (threads + 10) +
       TreeLearner.histCount(nFeat, channels, maxHeld) * hist
@@ -155,6 +154,8 @@ export class TreeLearner {
     this.nbinsPtr = a.alloc(d.nFeat * 4);
     a.i32(this.nbinsPtr, d.nFeat).set(d.bins.map((b) => b.nBins));
     this.splitOutPtr = a.alloc(48);
+    this.smallPtr = a.alloc(SMALL_SCRATCH);
+    a.u8(this.smallPtr, SMALL_SCRATCH).fill(0);
     this.splitOut = a.f64(this.splitOutPtr, 3);
     this.splitOutI = a.i32(this.splitOutPtr + 24, 3);
     this.anyCategorical = d.bins.some((b) => b.categorical);
@@ -163,8 +164,6 @@ export class TreeLearner {
     const count = TreeLearner.histCount(d.nFeat, d.channels, maxHeld);
     for (let i = 0; i < count; i++) this.freeHists.push(a.alloc(this.histBytes));
     this.rows = a.u32(this.rowsPtr, d.nRows);
-    this.colBins = a.u8(d.colsPtr, d.nRows * d.nFeat);
-    this.statsView = a.f64(d.statsPtr, d.nRows * d.channels);
     this.H = new Float64Array(a.memory.buffer);
   }
 
@@ -525,107 +524,39 @@ export class TreeLearner {
    */
   private findBestSmall(leaf: Leaf, feats: Int32Array, o: GrowOptions): Split | null {
     const d = this.d;
-    const n = d.nRows;
-    const C = d.channels;
-    const cols = this.colBins;
-    const st = this.statsView;
-    const rows = this.rows;
-    const start = leaf.start;
-    const cnt = leaf.end - start;
+    const a = d.arena;
+    const cnt = leaf.end - leaf.start;
     const P = leaf.totals;
     const Pg = P[0];
     const Pw = P[1];
-    const cf = cnt / Pw;
-    const lam = o.lambda;
-    const minW = o.minLeafWeight;
-    const minN = Math.max(1, o.minLeafCount) * (1 - 1e-9);
-    const parent = (Pg * Pg) / (Pw + lam);
-    let bestGain = Math.max(o.minGain, 1e-10 * Math.abs(parent), 1e-300);
-    let bestF = -1;
-    let bestB = 0;
-    let bestLg = 0;
-    let bestLw = 0;
-    let bestMiss = false;
-    const acc = this.acc;
-    const mark = this.mark;
-    const touched = this.touched;
-    // The node's statistics gathered once, in row order, for all its features.
-    const gs = this.gatherG;
-    const ws = this.gatherW;
-    for (let k = 0; k < cnt; k++) {
-      const r = rows[start + k] * C;
-      gs[k] = st[r];
-      ws[k] = st[r + 1];
-    }
-    for (let j = 0; j < feats.length; j++) {
-      const f = feats[j];
-      const base = f * n;
-      // A sparse histogram: each bin's sums in row order (the histogram kernel's arithmetic).
-      let nt = 0;
-      for (let k = 0; k < cnt; k++) {
-        const b = cols[base + rows[start + k]];
-        if (mark[b] === 0) {
-          mark[b] = 1;
-          touched[nt++] = b;
-        }
-        acc[2 * b] += gs[k];
-        acc[2 * b + 1] += ws[k];
-      }
-      if (nt > 32) {
-        nt = 0;
-        for (let b = 0; b < BINS; b++) if (mark[b]) touched[nt++] = b;
-      } else {
-        for (let q = 1; q < nt; q++) {
-          const b = touched[q];
-          let p = q;
-          while (p > 0 && touched[p - 1] > b) {
-            touched[p] = touched[p - 1];
-            p--;
-          }
-          touched[p] = b;
-        }
-      }
-      const Mg = acc[0];
-      const Mw = acc[1];
-      let Lg = 0;
-      let Lw = 0;
-      for (let q = touched[0] === 0 ? 1 : 0; q < nt; q++) {
-        const b = touched[q];
-        const bg = acc[2 * b];
-        const bw = acc[2 * b + 1];
-        if (bw === 0) continue;
-        Lg += bg;
-        Lw += bw;
-        for (let miss = 0; miss < (Mw > 0 ? 2 : 1); miss++) {
-          const lg = miss ? Lg + Mg : Lg;
-          const lw = miss ? Lw + Mw : Lw;
-          const rg = Pg - lg;
-          const rw = Pw - lw;
-          if (lw < minW || rw < minW || lw * cf < minN || rw * cf < minN || !(lw > 0) || !(rw > 0)) continue;
-          const g = (lg * lg) / (lw + lam) + (rg * rg) / (rw + lam) - parent;
-          if (g > bestGain) {
-            // Scalars only while scanning; the split object is made once at the end.
-            bestGain = g;
-            bestF = f;
-            bestB = b;
-            bestLg = lg;
-            bestLw = lw;
-            bestMiss = miss === 1 || (Mw === 0 && lw >= rw);
-          }
-        }
-      }
-      for (let q = 0; q < nt; q++) {
-        const b = touched[q];
-        acc[2 * b] = 0;
-        acc[2 * b + 1] = 0;
-        mark[b] = 0;
-      }
-    }
-    if (bestF < 0) return null;
-    const left = new Float64Array(C);
-    left[0] = bestLg;
-    left[1] = bestLw;
-    return { gain: bestGain, feature: bestF, thr: bestB, missingLeft: bestMiss, cat: null, left };
+    const parent = (Pg * Pg) / (Pw + o.lambda);
+    a.i32(this.featsPtr, feats.length).set(feats);
+    const f = a.k.treeBestSplitSmall(
+      d.colsPtr,
+      d.nRows,
+      this.rowsPtr + 4 * leaf.start,
+      cnt,
+      d.statsPtr,
+      this.featsPtr,
+      feats.length,
+      Pg,
+      Pw,
+      cnt / Pw,
+      o.lambda,
+      o.minLeafWeight,
+      Math.max(1, o.minLeafCount) * (1 - 1e-9),
+      parent,
+      Math.max(o.minGain, 1e-10 * Math.abs(parent), 1e-300),
+      this.splitOutPtr,
+      this.smallPtr,
+    );
+    if (f < 0) return null;
+    const out = this.splitOut;
+    const left = new Float64Array(d.channels);
+    left[0] = out[1];
+    left[1] = out[2];
+    const oi = this.splitOutI;
+    return { gain: out[0], feature: f, thr: oi[1], missingLeft: oi[2] === 1, cat: null, left };
   }
 
   /** The best split of a leaf over the given features, or null when none gains. */
