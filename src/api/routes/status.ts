@@ -9,22 +9,7 @@ export async function statusRoutes(app: FastifyInstance, deps: AppDeps) {
       r.models.list({ limit: 500 }),
       r.jobs.countByStatus(),
       deps.queue.depth(),
-      r.db
-        .selectFrom("worker")
-        .select([
-          "id",
-          "engine",
-          "host",
-          "pid",
-          "concurrency",
-          "state",
-          "current_jobs",
-          "started_at",
-          "heartbeat_at",
-        ])
-        .orderBy("heartbeat_at", "desc")
-        .limit(100)
-        .execute(),
+      r.workers.list({ limit: 100 }),
     ]);
     return {
       engine: deps.queue.engine,
@@ -47,10 +32,10 @@ export async function statusRoutes(app: FastifyInstance, deps: AppDeps) {
         pid: w.pid,
         concurrency: w.concurrency,
         state: w.state,
-        currentJobs: w.current_jobs,
-        startedAt: new Date(w.started_at).toISOString(),
-        heartbeatAt: new Date(w.heartbeat_at).toISOString(),
-        heartbeatAgeMs: Date.now() - new Date(w.heartbeat_at).getTime(),
+        currentJobs: w.currentJobs,
+        startedAt: w.startedAt.toISOString(),
+        heartbeatAt: w.heartbeatAt.toISOString(),
+        heartbeatAgeMs: Date.now() - w.heartbeatAt.getTime(),
       })),
       loadedModels: deps.cache.loaded().length,
     };
