@@ -100,7 +100,7 @@ export class Attempt {
   private log(level: string, message: string): void {
     const { id, attempts } = this.job;
     this.write(() => this.registry.jobs.log(id, level, message, attempts));
-    this.event("log", { message, stage: level });
+    this.event("log", { message, level });
   }
 
   /** Database writes of progress and logs, in order, never failing the attempt. */

@@ -9,6 +9,8 @@ export interface JobEvent {
   percent?: number;
   stage?: string | null;
   message?: string | null;
+  /** The level of a "log" line (info, warn, error). */
+  level?: string;
   at: Date;
 }
 
