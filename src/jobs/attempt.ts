@@ -127,7 +127,8 @@ export class Attempt {
     } catch (e) {
       return this.fail(
         e instanceof Error ? e : new Error(String(e)),
-        e instanceof ConfigError ? false : true,
+        // An invalid configuration or an unknown dataset stays so on the next attempt.
+        !(e instanceof ConfigError || e instanceof NotFoundError),
       );
     }
     const policy = promotionOf(job.origin);
