@@ -54,8 +54,10 @@ export class ByteInterner {
 
   private store(id: number, h: number, b: Uint8Array, s: number, e: number): void {
     if (id + 2 > this.offsets.length) {
-      this.offsets = grow32(this.offsets, this.offsets.length * 2);
-      this.hashes = grow32(this.hashes, this.hashes.length * 2);
+      // Both grow to one length: a shorter `hashes` silently dropped writes past its end.
+      const n = this.offsets.length * 2;
+      this.offsets = grow32(this.offsets, n);
+      this.hashes = grow32(this.hashes, n);
     }
     this.hashes[id] = h;
     const o = this.offsets[id];
