@@ -105,6 +105,8 @@ export class TreeLearner {
   /** Per thread, the gathering histogram kernel's block buffer. */
   private readonly scratchPtrs: number[] = [];
   private perm = new Int32Array(0);
+  /** nodeFeatures' output (valid until its next call). */
+  private drawn = new Int32Array(0);
   /** Value bins per feature (i32), for the split-search kernel. */
   private readonly nbinsPtr: number;
   /** The split-search kernel's output (3 f64 + 3 i32). */
@@ -305,7 +307,22 @@ export class TreeLearner {
       p[i] = p[j];
       p[j] = t;
     }
-    return p.slice(0, o.mtry).sort();
+    // The draw in feature order (insertion sort when mtry is small), in a reused buffer.
+    const out = this.drawn.length >= o.mtry ? this.drawn : (this.drawn = new Int32Array(o.mtry));
+    if (o.mtry > 32) {
+      out.set(p.subarray(0, o.mtry));
+      return out.subarray(0, o.mtry).sort();
+    }
+    for (let i = 0; i < o.mtry; i++) {
+      const v = p[i];
+      let q = i;
+      while (q > 0 && out[q - 1] > v) {
+        out[q] = out[q - 1];
+        q--;
+      }
+      out[q] = v;
+    }
+    return out.subarray(0, o.mtry);
   }
 
   grow(o: GrowOptions): GrownTree {
@@ -412,7 +429,8 @@ export class TreeLearner {
       if (s.cat) goLeft.set(s.cat);
       else {
         goLeft[0] = s.missingLeft ? 1 : 0;
-        for (let b = 1; b < BINS; b++) goLeft[b] = b <= s.thr ? 1 : 0;
+        goLeft.fill(1, 1, s.thr + 1);
+        goLeft.fill(0, s.thr + 1);
       }
       const col = d.colsPtr + s.feature * d.nRows;
       const nl =
