@@ -179,8 +179,10 @@ for (const backend of backends()) {
       ct.start();
       try {
         await r.datasets.appended(ds.id, 3, { rows: 103, fingerprint: "h" });
-        const outcomes = await onDatasetAppended(r, ds.id);
-        expect(outcomes).toMatchObject([{ fired: true }]);
+        const [outcome] = await onDatasetAppended(r, ds.id);
+        // The evaluation that start() runs may have seen the rows first; either way, one job.
+        if (!outcome.fired) expect(outcome.reason).toMatch(/is QUEUED/);
+        expect(await r.jobs.list({ modelName: "hook-model" })).toHaveLength(1);
       } finally {
         await ct.stop();
       }
