@@ -4,8 +4,8 @@
 // 2. GET /healthz while a training job runs on the embedded queue's worker thread (p99 < 20 ms).
 // The server runs in its own process; autocannon runs here.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
@@ -55,6 +55,24 @@ async function load(options: autocannon.Options): Promise<Load> {
   };
 }
 
+/** CPU time (user + system, ms) a process has used, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** Load plus the server's CPU time per request: a figure that other load on the machine hardly moves. */
+async function measured(
+  pid: number,
+  options: autocannon.Options,
+): Promise<Load & { serverCpuUsPerRequest: number }> {
+  const before = cpuMs(pid);
+  const r = await load(options);
+  const used = cpuMs(pid) - before;
+  return { ...r, serverCpuUsPerRequest: Math.round((used * 1000) / Math.max(r.total, 1)) };
+}
+
 async function startServer(home: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
@@ -80,6 +98,7 @@ async function json(url: string, init?: RequestInit): Promise<Record<string, unk
 export async function main(args: readonly string[]): Promise<void> {
   const duration = numberArg(args, "duration", 10);
   const connections = numberArg(args, "connections", 8);
+  const loadAtStart = loadavg()[0];
   const home = mkdtempSync(join(tmpdir(), "trainyard-bench-serving-"));
   try {
     // A 100-tree forest, trained and activated before the server starts.
@@ -105,7 +124,8 @@ export async function main(args: readonly string[]): Promise<void> {
       if (!Array.isArray(check.predictions)) throw new Error(`predict failed: ${JSON.stringify(check)}`);
       const request = { method: "POST" as const, body, headers: { "content-type": "application/json" } };
       await load({ url: predictUrl, ...request, connections, duration: 3 }); // warm-up (JIT, caches)
-      const predict = await load({ url: predictUrl, ...request, connections, duration });
+      const pid = child.pid as number;
+      const predict = await measured(pid, { url: predictUrl, ...request, connections, duration });
       console.log(`predict, 1 row, ${connections} connections, ${duration} s:`, predict);
 
       // Health while training: a longer job (300 trees, 3-fold CV) on the queue's worker thread.
@@ -126,7 +146,7 @@ export async function main(args: readonly string[]): Promise<void> {
         if ((await json(jobUrl)).status === "RUNNING") break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const health = await load({ url: `${url}/healthz`, connections: 4, duration });
+      const health = await measured(pid, { url: `${url}/healthz`, connections: 4, duration });
       const after = await json(jobUrl);
       console.log(`healthz while training (job ${after.status}, ${after.progress}%):`, health);
       if (after.status !== "RUNNING")
@@ -138,6 +158,7 @@ export async function main(args: readonly string[]): Promise<void> {
         date: new Date().toISOString(),
         cpus: cpus().length,
         cpu: cpus()[0]?.model,
+        loadAverageAtStart: loadAtStart,
         node: process.version,
         durationSeconds: duration,
         connections,
