@@ -59,6 +59,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const concurrency = positive("concurrency", values.concurrency) ?? 1;
   const graceMs = (integerOption("grace", values.grace) ?? 30) * 1000;
+  if (!env.DATABASE_URL) {
+    io.stderr.write(
+      "trainyard worker: DATABASE_URL is not set; using the embedded database, which no other process (a server, another worker) may open meanwhile\n",
+    );
+  }
   const registry = await openRegistry(env);
   const worker = new JobWorker({
     registry,

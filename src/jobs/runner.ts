@@ -150,21 +150,24 @@ export class Runner {
     return changed;
   }
 
-  /** Lets running attempts finish for `graceMs`, then interrupts them (they are re-queued). */
+  /**
+   * Lets running attempts finish for `graceMs`, then interrupts them (they are re-queued).
+   * Counts attempts still starting too, so a job claimed while closing is not left behind.
+   */
   async drain(graceMs: number): Promise<void> {
     this.closing = true;
-    const all = () => Promise.allSettled([...this.running.values()].map((a) => a.done));
-    if (this.running.size > 0) {
+    const deadline = Date.now() + graceMs;
+    while (this.busy > 0) {
+      const late = Date.now() >= deadline;
+      if (late) for (const a of this.running.values()) a.interrupt();
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        all().then(() => false),
-        new Promise<boolean>((r) => {
-          timer = setTimeout(() => r(true), graceMs);
+      await Promise.race([
+        Promise.allSettled([...this.running.values()].map((a) => a.done)),
+        new Promise((r) => {
+          timer = setTimeout(r, late ? 50 : Math.min(100, Math.max(1, deadline - Date.now())));
         }),
       ]);
       clearTimeout(timer);
-      if (timedOut) for (const a of this.running.values()) a.interrupt();
-      await all();
     }
   }
 
