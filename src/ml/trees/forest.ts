@@ -59,6 +59,9 @@ interface CompiledForest {
   treeStart: number;
   x: number;
   out: number;
+  /** The packed nodes as int32 (6 per node) and float64 (3 per node) views. */
+  I: Int32Array;
+  D: Float64Array;
 }
 
 export class Forest {
@@ -209,32 +212,37 @@ export class Forest {
     // Two blocks of rows and outputs: one per thread.
     const x = arena.alloc(2 * BLOCK * F * 8);
     const out = arena.alloc(2 * BLOCK * this.outWidth * 8);
-    this.compiled = { arena, nFeat: F, nodes, catBits, leafValues, treeStart, x, out };
+    this.compiled = { arena, nFeat: F, nodes, catBits, leafValues, treeStart, x, out, I: ni, D: nf };
     return this.compiled;
   }
 
-  /** One row (values in feature order: numbers, categorical codes, NaN missing) into out. */
+  /**
+   * One row (values in feature order: numbers, categorical codes, NaN missing) into out. The
+   * walk reads the batch kernel's packed nodes (24 bytes: feature, left, right, meta,
+   * threshold; pre-order), one cache line per node instead of one per array.
+   */
   addRowInto(row: ArrayLike<number>, out: Float64Array): void {
-    const { feature, threshold, left, right, missingLeft, catStart, catBits, leafValues, treeStart } = this.a;
+    const c = this.compile(Math.max(1, row.length));
+    const { I, D } = c;
+    const { catBits, leafValues, treeStart } = this.a;
     const lw = this.leafWidth;
     const ow = this.outWidth;
     const nT = treeStart.length - 1;
     for (let t = 0; t < nT; t++) {
       let i = treeStart[t];
       for (;;) {
-        const f = feature[i];
+        const b = 6 * i;
+        const f = I[b];
         if (f < 0) break;
         const x = row[f];
-        const cs = catStart[i];
+        const meta = I[b + 3];
         let goLeft: boolean;
-        if (Number.isNaN(x) || (cs >= 0 && x < 0)) goLeft = missingLeft[i] === 1;
-        else {
-          if (cs < 0) goLeft = x <= threshold[i];
-          else goLeft = ((catBits[cs + (x >>> 5)] >>> (x & 31)) & 1) === 1;
-        }
-        i = goLeft ? left[i] : right[i];
+        if (Number.isNaN(x) || (meta >= 2 && x < 0)) goLeft = (meta & 1) === 1;
+        else if (meta < 2) goLeft = x <= D[3 * i + 2];
+        else goLeft = ((catBits[(meta >> 1) - 1 + (x >>> 5)] >>> (x & 31)) & 1) === 1;
+        i = goLeft ? I[b + 1] : I[b + 2];
       }
-      const l = left[i] * lw;
+      const l = I[6 * i + 1] * lw;
       if (lw === 1) out[ow === 1 ? 0 : t % ow] += leafValues[l];
       else for (let k = 0; k < lw; k++) out[k] += leafValues[l + k];
     }
