@@ -168,7 +168,8 @@ describe("S3: admission prediction behind the API", () => {
 
     const activated = await http(server.url, "POST", "/v1/models/admissions/activate", { version: "gb-2" });
     expect(activated.status).toBe(200);
-    const after = ((await http(server.url, "GET", "/v1/models/admissions/versions")).body as Obj).items as Obj[];
+    const after = ((await http(server.url, "GET", "/v1/models/admissions/versions")).body as Obj)
+      .items as Obj[];
     expect(after.filter((v) => v.active).map((v) => v.version)).toEqual(["gb-2"]);
 
     const compared = await http(
@@ -221,9 +222,15 @@ describe("S3: admission prediction behind the API", () => {
       fetch(`${server.url}${path}`, { method, headers: { "content-type": type }, body });
     const cases: [Promise<Response>, number][] = [
       [raw("POST", "/v1/train", "{not json"), 400],
-      [raw("POST", "/v1/train", JSON.stringify({ dataset: { datasetId }, target: "admitted", bogus: 1 })), 400],
+      [
+        raw("POST", "/v1/train", JSON.stringify({ dataset: { datasetId }, target: "admitted", bogus: 1 })),
+        400,
+      ],
       [raw("POST", "/v1/train", JSON.stringify({ dataset: { datasetId }, target: 42 })), 400],
-      [raw("POST", "/v1/models/admissions/predict", JSON.stringify({ rows: "x".repeat(11 * 1024 * 1024) })), 413],
+      [
+        raw("POST", "/v1/models/admissions/predict", JSON.stringify({ rows: "x".repeat(11 * 1024 * 1024) })),
+        413,
+      ],
       [fetch(`${server.url}/v1/jobs/00000000-0000-0000-0000-000000000000`), 404],
       [fetch(`${server.url}/v1/models/no-such-model`), 404],
       [raw("POST", "/v1/models/admissions/predict", JSON.stringify({ rows: [{ gpa: "high" }] })), 422],

@@ -29,10 +29,13 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "trainyard-e2e-s5-"));
   dataPath = join(home, "goals.csv");
   copyFileSync(join(ROOT, "examples/fincoach/goals.csv"), dataPath);
-  server = await startServer(["--no-examples", "--grace", "2", "--schedule-interval", "300", "--trigger-interval", "1000"], {
-    TRAINYARD_HOME: home,
-    DATABASE_URL: "",
-  });
+  server = await startServer(
+    ["--no-examples", "--grace", "2", "--schedule-interval", "300", "--trigger-interval", "1000"],
+    {
+      TRAINYARD_HOME: home,
+      DATABASE_URL: "",
+    },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -64,7 +67,13 @@ function csvRows(n: number): Obj[] {
     names.forEach((name, i) => {
       const v = cells[i];
       row[name] =
-        v === "" ? null : v === "true" || v === "false" ? v === "true" : Number.isNaN(Number(v)) ? v : Number(v);
+        v === ""
+          ? null
+          : v === "true" || v === "false"
+            ? v === "true"
+            : Number.isNaN(Number(v))
+              ? v
+              : Number(v);
     });
     return row;
   });
@@ -96,10 +105,14 @@ describe("S5: continuous training", () => {
     expect(trigger.status).toBe(201);
 
     const rows = csvRows(250);
-    const few = await http(server.url, "POST", `/v1/datasets/${datasetId}/rows`, { rows: rows.slice(0, 150) });
+    const few = await http(server.url, "POST", `/v1/datasets/${datasetId}/rows`, {
+      rows: rows.slice(0, 150),
+    });
     expect(few.status).toBe(200);
     expect(((await get(`/v1/datasets/${datasetId}`)) as Obj).newRows).toBe(150);
-    expect(((await get("/v1/jobs?limit=10")).items as Obj[]).filter((j) => j.kind === "retrain")).toHaveLength(0);
+    expect(
+      ((await get("/v1/jobs?limit=10")).items as Obj[]).filter((j) => j.kind === "retrain"),
+    ).toHaveLength(0);
 
     const more = await http(server.url, "POST", `/v1/datasets/${datasetId}/rows`, { rows: rows.slice(150) });
     expect(more.status).toBe(200);
