@@ -118,3 +118,32 @@ export function rowsToTable(
   if (problems.length > 0) throw new RowValidationError(problems.slice(0, max));
   return new Table(columns, n);
 }
+
+/**
+ * Tables made by `rowsToTable` for the same features, one after the other (categorical
+ * columns share the fitted levels, so codes are copied as they are).
+ */
+export function concatRows(tables: readonly Table[]): Table {
+  const n = tables.reduce((a, t) => a + t.nRows, 0);
+  const columns = tables[0].columns.map((c, j): Column => {
+    if (c.kind === "categorical") {
+      const codes = new Int32Array(n);
+      let at = 0;
+      for (const t of tables) {
+        const part = t.columns[j] as CategoricalColumn;
+        codes.set(part.codes, at);
+        at += part.codes.length;
+      }
+      return { kind: "categorical", name: c.name, levels: c.levels, codes };
+    }
+    const values = new Float64Array(n);
+    let at = 0;
+    for (const t of tables) {
+      const part = t.columns[j] as NumericColumn;
+      values.set(part.values, at);
+      at += part.values.length;
+    }
+    return { kind: "numeric", name: c.name, values };
+  });
+  return new Table(columns, n);
+}

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Registry } from "../../src/registry/index.js";
 import { ModelCache } from "../../src/serving/cache.js";
-import { predictRows } from "../../src/serving/predict-rows.js";
+import { MicroBatcher, predictRows } from "../../src/serving/predict-rows.js";
 import { RowValidationError, rowsToTable } from "../../src/serving/rows.js";
 import { Trainer } from "../../src/training/trainer.js";
 
@@ -135,5 +135,38 @@ describe("rowsToTable", () => {
       ]);
     }
     expect(rowsToTable(features, [{ x: 1, c: "red", y: 1 }], { extra: "ignore" }).nRows).toBe(1);
+  });
+});
+
+describe("MicroBatcher", () => {
+  it("predicts requests of one turn together, each as it would alone; a bad one fails alone", async () => {
+    const cache = new ModelCache();
+    const model = await cache.get(registry, { name: "skills" });
+    const other = await cache.get(registry, { name: "skills", version: "b" });
+    const batcher = new MicroBatcher();
+    const rows = [
+      row,
+      { ...row, trend_score: 10, skill_category: "Soft Skill" },
+      { ...row, automation_risk: 0.1 },
+    ];
+    const results = await Promise.allSettled([
+      batcher.predict(model, [rows[0]]),
+      batcher.predict(model, [rows[1], rows[2]]),
+      batcher.predict(model, [{ ...row, trend_score: "x" }]),
+      batcher.predict(other, [rows[0]]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    const value = (k: number) => (results[k] as PromiseFulfilledResult<unknown>).value;
+    expect(value(0)).toEqual(predictRows(model, [rows[0]]));
+    expect(value(1)).toEqual(predictRows(model, [rows[1], rows[2]]));
+    expect(value(3)).toEqual(predictRows(other, [rows[0]]));
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(RowValidationError);
+  });
+
+  it("predicts at once when a batch reaches its row cap", async () => {
+    const model = await new ModelCache().get(registry, { name: "skills" });
+    const batcher = new MicroBatcher(2);
+    const out = await Promise.all([batcher.predict(model, [row, row]), batcher.predict(model, [row])]);
+    expect(out.map((o) => o.length)).toEqual([2, 1]);
   });
 });

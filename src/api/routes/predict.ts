@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { readTable } from "../../data/read.js";
 import { type BatchFormat, predictBatch } from "../../serving/batch.js";
 import { explainOne } from "../../serving/explain.js";
-import { predictRows } from "../../serving/predict-rows.js";
+import { MicroBatcher } from "../../serving/predict-rows.js";
 import { type AppDeps, resolvedLimits } from "../deps.js";
 import { HttpProblem } from "../problem.js";
 import { ModelParams, servedModel, VersionSelect } from "../served.js";
@@ -52,6 +52,7 @@ const INPUT = new Set([".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".parquet"])
 export async function predictRoutes(app: FastifyInstance, deps: AppDeps) {
   const limits = resolvedLimits(deps);
   type P = { Params: Static<typeof ModelParams> };
+  const batcher = new MicroBatcher();
 
   app.post<P & { Body: Static<typeof PredictBody> }>(
     "/models/:name/predict",
@@ -75,7 +76,7 @@ export async function predictRoutes(app: FastifyInstance, deps: AppDeps) {
         );
       }
       const m = await servedModel(deps, request.params.name, b, "body");
-      const predictions = predictRows(m, b.rows, {
+      const predictions = await batcher.predict(m, b.rows, {
         extra: b.unknownFields === "ignore" ? "ignore" : "reject",
       });
       if (b.explain) {
