@@ -198,9 +198,12 @@ describe("S3: admission prediction behind the API", () => {
     expect(pred.status).toBe(200);
     const body = pred.body as Obj;
     expect(body.version).toBe("gb-2");
-    const predictions = body.predictions as unknown[];
+    const predictions = body.predictions as Obj[];
     expect(predictions).toHaveLength(2);
-    expect(["yes", "no"]).toContain(predictions[0]);
+    expect(["yes", "no"]).toContain(predictions[0].prediction);
+    expect(predictions[1]).toEqual(predictions[0]);
+    const p = predictions[0].probabilities as Record<string, number>;
+    expect(p.yes + p.no).toBeCloseTo(1, 9);
 
     const metrics = await http(server.url, "GET", "/v1/models/admissions/metrics");
     expect(metrics.status).toBe(200);
