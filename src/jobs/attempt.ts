@@ -118,7 +118,8 @@ export class Attempt {
     this.log("info", `attempt ${attempt} of ${job.maxAttempts} started on ${job.workerId ?? "a worker"}`);
 
     // Runs an interrupted earlier attempt left behind are superseded: one COMPLETED set per job.
-    const superseded = await r.jobs.supersedeRuns(job.id, `attempt ${attempt - 1} was interrupted`);
+    const earlier = attempt > 1 ? `attempt ${attempt - 1}` : "an earlier attempt";
+    const superseded = await r.jobs.supersedeRuns(job.id, `${earlier} was interrupted`);
     if (superseded > 0) this.log("warn", `${superseded} run(s) of an interrupted attempt marked CANCELLED`);
 
     let prepared: { config: JsonObject; timeoutSeconds: number | null; datasetId: number | null };

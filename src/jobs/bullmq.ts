@@ -274,8 +274,14 @@ export class JobWorker {
     }
     const job = await r.jobs.claim(id, this.runner.id);
     if (!job) return "skipped";
+    // Events reach the producers as BullMQ progress; all are sent before the job is completed
+    // (and removed), or the last ones would be lost.
+    const sending = new Set<Promise<unknown>>();
     const relay = this.listeners.add((e) => {
-      if (e.jobId === id) void bull.updateProgress({ ...e, at: e.at.toISOString() }).catch(() => undefined);
+      if (e.jobId !== id) return;
+      const p = bull.updateProgress({ ...e, at: e.at.toISOString() }).catch(() => undefined);
+      sending.add(p);
+      void p.finally(() => sending.delete(p));
     });
     try {
       const outcome = await this.runner.execute(job);
@@ -283,6 +289,7 @@ export class JobWorker {
       return outcome;
     } finally {
       relay();
+      await Promise.allSettled([...sending]);
     }
   }
 
