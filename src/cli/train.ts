@@ -230,7 +230,7 @@ function summary(r: TrainingResult): string {
 }
 
 function resultJson(r: TrainingResult): unknown {
-  const { best, ...rest } = r;
+  const { best, heldOut: _heldOut, ...rest } = r;
   const { model: _model, ...bestData } = best;
   return {
     ...rest,
