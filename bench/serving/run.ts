@@ -128,7 +128,8 @@ export async function main(args: readonly string[]): Promise<void> {
       const predict = await measured(pid, { url: predictUrl, ...request, connections, duration });
       console.log(`predict, 1 row, ${connections} connections, ${duration} s:`, predict);
 
-      // Health while training: a longer job (300 trees, 3-fold CV) on the queue's worker thread.
+      // Health while training: a job long enough to outlast the measurement (random search of 20
+      // trials × 5-fold CV over two ensembles) on the queue's worker thread; cancelled after.
       const job = await json(`${url}/v1/train`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -137,6 +138,7 @@ export async function main(args: readonly string[]): Promise<void> {
           target: "admitted",
           algorithms: ["random_forest", "gradient_boosting"],
           hyperparameters: { random_forest: { nEstimators: 300 } },
+          tuning: { method: "random", trials: 20 },
           cvFolds: 5,
           model: { name: "busy", activate: false },
         }),
