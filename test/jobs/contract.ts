@@ -353,6 +353,8 @@ export function jobQueueContract(engine: EngineFixture): void {
     });
 
     it("champion/challenger: promotes a better challenger, rejects one that does not win by the margin", async () => {
+      // Every event goes to the notification outbox (a dispatcher, not started here, sends them).
+      const sub = await r.subscriptions.create({ channel: "webhook", target: "http://127.0.0.1:9/hook" });
       await withEngine({}, async ({ queue }) => {
         const weak = {
           ...quick("contract-cc"),
@@ -386,7 +388,18 @@ export function jobQueueContract(engine: EngineFixture): void {
         expect(rejected.championScore).toBeCloseTo(rejected.challengerScore as number, 12);
         expect(rejected.reason).toContain("margin");
         expect((await r.models.resolve("contract-cc")).id).toBe(active.id);
+
+        const events = (await r.subscriptions.deliveries({ subscriptionId: sub.id, limit: 500 })).map((d) => [
+          d.event,
+          (d.payload.data as { jobId?: string }).jobId,
+        ]);
+        expect(events).toContainEqual(["job.completed", better.id]);
+        expect(events).toContainEqual(["validation.decided", better.id]);
+        expect(events).toContainEqual(["model.activated", better.id]);
+        expect(events).toContainEqual(["validation.decided", same.id]);
+        expect(events).not.toContainEqual(["model.activated", same.id]);
       });
+      await r.subscriptions.delete(sub.id);
     });
   });
 }
