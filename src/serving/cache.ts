@@ -22,13 +22,15 @@ export interface ServedModel extends LoadedModel {
 export interface ModelCacheOptions {
   /** Loaded versions kept in memory (least recently used evicted first). Default 8. */
   maxModels?: number;
-  /** How long a name/alias → version resolution is trusted (ms). Default 2000. */
+  /** How long a name/alias → version resolution is trusted (ms). Default 5000. */
   resolveTtlMs?: number;
 }
 
 interface Resolution {
   at: number;
   version: Promise<VersionRecord>;
+  /** Resolved successfully (a stale entry can then stand in while it is refreshed). */
+  settled: boolean;
 }
 
 export function refKey(ref: ModelRef): string {
@@ -41,7 +43,8 @@ export function refKey(ref: ModelRef): string {
  * Loaded models keyed by version id, and a short-lived cache of which version a reference
  * means. Activation invalidates the model's resolutions; requests already holding the old
  * version finish on it (a ServedModel is never mutated or unloaded under a request), new ones
- * get the new version. Another process's activation is seen within `resolveTtlMs`.
+ * get the new version. Another process's activation is seen within `resolveTtlMs` (plus one
+ * request: the one that finds the entry stale starts the refresh and is answered from it).
  */
 export class ModelCache {
   private readonly models = new Map<number, Promise<ServedModel>>();
@@ -51,7 +54,7 @@ export class ModelCache {
 
   constructor(options: ModelCacheOptions = {}) {
     this.maxModels = Math.max(1, options.maxModels ?? 8);
-    this.resolveTtlMs = Math.max(0, options.resolveTtlMs ?? 2000);
+    this.resolveTtlMs = Math.max(0, options.resolveTtlMs ?? 5000);
   }
 
   /** The served model for a reference (NotFoundError when it resolves to nothing). */
@@ -60,18 +63,42 @@ export class ModelCache {
     return this.load(registry, v);
   }
 
-  /** The version a reference means now (cached for `resolveTtlMs`). */
+  /**
+   * The version a reference means now. A resolution younger than `resolveTtlMs` is trusted; an
+   * older one is still answered at once while one refresh runs in the background (a request
+   * never waits on the database for a reference it has resolved before).
+   */
   resolve(registry: Registry, ref: ModelRef): Promise<VersionRecord> {
     const key = `${registry.workspace}\u0000${refKey(ref)}`;
     const now = Date.now();
     const hit = this.resolutions.get(key);
     if (hit && now - hit.at < this.resolveTtlMs) return hit.version;
-    const version = registry.models.resolve(refKey(ref));
-    this.resolutions.set(key, { at: now, version });
-    version.catch(() => {
-      if (this.resolutions.get(key)?.version === version) this.resolutions.delete(key);
-    });
-    return version;
+    const fresh = registry.models.resolve(refKey(ref));
+    const entry = { at: now, version: fresh };
+    if (hit?.settled) {
+      // Stale: answer with the old version; swap in the new one when it arrives.
+      hit.at = now;
+      fresh.then(
+        () => {
+          if (this.resolutions.get(key) === hit) this.resolutions.set(key, { ...entry, settled: true });
+        },
+        () => {
+          if (this.resolutions.get(key) === hit) this.resolutions.delete(key);
+        },
+      );
+      return hit.version;
+    }
+    const record: Resolution = { ...entry, settled: false };
+    this.resolutions.set(key, record);
+    fresh.then(
+      () => {
+        record.settled = true;
+      },
+      () => {
+        if (this.resolutions.get(key) === record) this.resolutions.delete(key);
+      },
+    );
+    return fresh;
   }
 
   /** Loads (once) and returns a version's model. */
