@@ -268,7 +268,7 @@ export class JobStore {
       .updateTable("training_job")
       .set({
         status,
-        ...(status === "COMPLETED" ? { progress: 100 } : {}),
+        ...(status === "COMPLETED" ? { progress: 100, stage: "done", message: null } : {}),
         result: outcome.result === undefined || outcome.result === null ? null : json(outcome.result),
         error: outcome.error ?? null,
         finished_at: new Date(),

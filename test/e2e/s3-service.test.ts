@@ -124,6 +124,7 @@ describe("S3: admission prediction behind the API", () => {
     const job = await waitForJob(firstJob);
     expect(job.status).toBe("COMPLETED");
     expect(job.progress).toBe(100);
+    expect(job.stage).toBe("done");
     const result = job.result as Obj;
     const board = result.leaderboard as Obj[];
     expect(board.map((e) => e.algorithm).sort()).toEqual(
