@@ -13,7 +13,24 @@ describe("app", () => {
     expect((await t.app.inject("/readyz")).json()).toEqual({ status: "ready" });
     const doc = (await t.app.inject("/docs/json")).json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toContain("/v1/status");
+    for (const path of [
+      "/v1/status",
+      "/v1/train",
+      "/v1/jobs/{id}/events",
+      "/v1/datasets",
+      "/v1/datasets/{id}/rows",
+      "/v1/models/{name}/predict",
+      "/v1/models/{name}/predict/batch",
+      "/v1/models/{name}/curves",
+      "/v1/datasets/{id}/suggestions",
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(
+      doc.paths["/v1/train"].post.requestBody.content["application/json"].schema.properties.target,
+    ).toBeDefined();
+    const ui = await t.app.inject("/docs");
+    expect(ui.statusCode).toBeLessThan(400);
   });
 
   it("answers an unknown route with a problem document", async () => {
