@@ -63,7 +63,8 @@ const TrainQuery = Type.Object(
 export async function jobRoutes(app: FastifyInstance, deps: AppDeps) {
   const r = deps.registry;
   const streams = new Set<() => void>();
-  app.addHook("onClose", async () => {
+  // Before the server stops listening: open streams would otherwise keep close() waiting.
+  app.addHook("preClose", async () => {
     for (const end of streams) end();
   });
 
