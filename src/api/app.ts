@@ -6,6 +6,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { type AppDeps, type RoutePlugin, resolvedLimits } from "./deps.js";
+import { ProblemSchema } from "./params.js";
 import { toProblem } from "./problem.js";
 import { automlRoutes } from "./routes/automl.js";
 import { datasetRoutes } from "./routes/datasets.js";
@@ -48,7 +49,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(typeof deps.logger === "object" ? { loggerInstance: deps.logger } : { logger: deps.logger ?? false }),
     bodyLimit: limits.bodyLimit,
-    ajv: { customOptions: { removeAdditional: false } },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   // JSON only (uploads are multipart): a text/plain body is a 415, not a string to validate.
@@ -78,6 +78,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
+  // Listed in the document's components: the body of every 4xx/5xx answer.
+  app.addSchema(ProblemSchema);
   await app.register(multipart, {
     limits: { fileSize: limits.uploadLimit, files: 1, fields: 20 },
   });

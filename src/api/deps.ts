@@ -21,7 +21,7 @@ export interface AppDeps {
   cache: ModelCache;
   /** Where uploaded datasets and batch-prediction inputs are written. */
   uploadDir: string;
-  /** A pino logger (default: Fastify's own logger at "info", or none when `false`). */
+  /** A pino logger, `true` for Fastify's own (pino, "info"), or `false`/absent for none. */
   logger?: FastifyBaseLogger | boolean;
   limits?: ApiLimits;
   /** Called after rows were appended to a dataset (the trigger evaluator hooks in here). */

@@ -23,10 +23,3 @@ export const ProblemSchema = Type.Object(
   },
   { $id: "Problem", description: "RFC 7807 problem details" },
 );
-
-/** Responses every route may give besides its own. */
-export const errorResponses = {
-  400: { $ref: "Problem#" },
-  404: { $ref: "Problem#" },
-  422: { $ref: "Problem#" },
-};
