@@ -77,18 +77,37 @@ interface ValidationItem {
 }
 
 function validationProblems(items: ValidationItem[], context: string): FieldProblem[] {
-  return items.map((e) => {
+  const out: FieldProblem[] = [];
+  // A union of literals fails once per literal and once more for the union: say it once,
+  // as the list of allowed values.
+  const allowed = new Map<string, string[]>();
+  for (const e of items) {
+    if ((e.keyword === "const" || e.keyword === "enum") && e.params) {
+      const values = e.keyword === "const" ? [e.params.allowedValue] : (e.params.allowedValues as unknown[]);
+      const list = allowed.get(e.instancePath ?? "") ?? [];
+      list.push(...(values ?? []).map((v) => JSON.stringify(v)));
+      allowed.set(e.instancePath ?? "", list);
+    }
+  }
+  const seen = new Set<string>();
+  for (const e of items) {
     let path = e.instancePath ?? "";
+    let message = e.message ?? "is invalid";
     if (e.keyword === "additionalProperties" && typeof e.params?.additionalProperty === "string") {
       path = `${path}/${e.params.additionalProperty}`;
-      return { field: `${context}${path}`, message: "is not a known field" };
-    }
-    if (e.keyword === "required" && typeof e.params?.missingProperty === "string") {
+      message = "is not a known field";
+    } else if (e.keyword === "required" && typeof e.params?.missingProperty === "string") {
       path = `${path}/${e.params.missingProperty}`;
-      return { field: `${context}${path}`, message: "is required" };
+      message = "is required";
+    } else if (allowed.has(path) && ["const", "enum", "anyOf", "type"].includes(e.keyword ?? "")) {
+      message = `must be one of ${[...new Set(allowed.get(path))].join(", ")}`;
     }
-    return { field: `${context}${path}`, message: e.message ?? "is invalid" };
-  });
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ field: `${context}${path}`, message });
+  }
+  return out;
 }
 
 /**

@@ -76,6 +76,17 @@ describe("training jobs", () => {
     }
   });
 
+  it("says which values a field of literals allows, once", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/v1/train",
+      payload: { ...config(), algorithms: ["magic"] },
+    });
+    const errors = res.json().errors.filter((e: { field: string }) => e.field === "body/algorithms/0");
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/^must be one of "random_forest", "gradient_boosting", /);
+  });
+
   it("lists jobs filtered by status and model, paginated", async () => {
     for (let i = 0; i < 3; i++)
       await t.app.inject({ method: "POST", url: "/v1/train", payload: config({ model: { name: "other" } }) });
