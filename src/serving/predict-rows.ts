@@ -106,7 +106,18 @@ export class MicroBatcher {
         start += t.nRows;
       });
     } catch (e) {
-      for (const w of p.waiters) w.reject(e);
+      if (p.tables.length === 1) {
+        p.waiters[0].reject(e);
+        return;
+      }
+      // One request's rows may be what the model refuses: predict each alone, so it fails alone.
+      p.tables.forEach((t, k) => {
+        try {
+          p.waiters[k].resolve(predictTableRows(model, t));
+        } catch (err) {
+          p.waiters[k].reject(err);
+        }
+      });
     }
   }
 }
