@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -14,30 +12,14 @@ import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { modelRoutes } from "./routes/models.js";
 import { predictRoutes } from "./routes/predict.js";
+import scheduleRoutes from "./routes/schedules.js";
 import { statusRoutes } from "./routes/status.js";
+import subscriptionRoutes from "./routes/subscriptions.js";
+import triggerRoutes from "./routes/triggers.js";
+import validationRoutes from "./routes/validations.js";
 import { validatorCompiler } from "./validation.js";
 
 export type { ApiLimits, AppDeps, RoutePlugin } from "./deps.js";
-
-/** Route files of continuous training, registered when they exist (their plugin export). */
-const OPTIONAL_ROUTES = ["schedules", "triggers", "subscriptions", "validations"] as const;
-
-async function optionalRoutes(): Promise<RoutePlugin[]> {
-  const found: RoutePlugin[] = [];
-  for (const name of OPTIONAL_ROUTES) {
-    // Source (.ts under tsx/vitest) or build (.js): import only what is there.
-    const here = new URL(`./routes/${name}`, import.meta.url);
-    const ext = [".js", ".ts"].find((e) => existsSync(`${fileURLToPath(here)}${e}`));
-    if (!ext) continue;
-    // The file URL itself: vitest cannot resolve a template import `./routes/${name}.js` to a .ts file.
-    const mod = (await import(/* @vite-ignore */ `${here.href}${ext}`)) as Record<string, unknown>;
-    const plugin = (mod.default ?? Object.values(mod).find((v) => typeof v === "function")) as
-      | RoutePlugin
-      | undefined;
-    if (plugin) found.push(plugin);
-  }
-  return found;
-}
 
 /**
  * The HTTP API: `/healthz`, `/readyz`, OpenAPI at `/docs` (JSON at `/docs/json`), and every
@@ -99,7 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     predictRoutes,
     automlRoutes,
     statusRoutes,
-    ...(await optionalRoutes()),
+    scheduleRoutes,
+    triggerRoutes,
+    subscriptionRoutes,
+    validationRoutes,
   ];
   await app.register(
     async (v1) => {

@@ -21,5 +21,37 @@ function makeAjv(coerce: boolean): Ajv {
 const strict = makeAjv(false);
 const coercing = makeAjv(true);
 
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === "body" ? strict : coercing).compile(schema);
+type Validate = ReturnType<FastifySchemaCompiler<object>>;
+
+/**
+ * Query-string lists may be repeated (`?status=QUEUED&status=RUNNING`) or comma-separated
+ * (`?status=QUEUED,RUNNING`): a comma-separated text in an array-typed parameter is split
+ * before validation.
+ */
+function splitCommaLists(schema: object, validate: Validate): Validate {
+  const props = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  const lists = Object.entries(props)
+    .filter(([, p]) => p.type === "array")
+    .map(([name]) => name);
+  if (lists.length === 0) return validate;
+  const wrapped: Validate = (data: unknown) => {
+    if (data && typeof data === "object") {
+      const q = data as Record<string, unknown>;
+      for (const name of lists) {
+        const v = q[name];
+        if (typeof v === "string") q[name] = v.split(",").filter((s) => s.length > 0);
+        else if (Array.isArray(v)) q[name] = v.flatMap((x) => (typeof x === "string" ? x.split(",") : [x]));
+      }
+    }
+    const ok = validate(data);
+    wrapped.errors = validate.errors;
+    return ok;
+  };
+  return wrapped;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  if (httpPart === "body") return strict.compile(schema);
+  const validate = coercing.compile(schema);
+  return httpPart === "querystring" ? splitCommaLists(schema, validate) : validate;
+};

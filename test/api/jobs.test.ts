@@ -96,6 +96,10 @@ describe("training jobs", () => {
     expect((await t.app.inject(page.next)).json().items).toHaveLength(1);
     const queued = (await t.app.inject("/v1/jobs?status=QUEUED&status=RUNNING")).json();
     expect(queued.items.every((j: { status: string }) => j.status === "QUEUED")).toBe(true);
+    const commas = (await t.app.inject("/v1/jobs?status=QUEUED,RUNNING")).json();
+    expect(commas.items.map((j: { id: string }) => j.id)).toEqual(queued.items.map((j: { id: string }) => j.id));
+    expect(commas.items.length).toBeGreaterThan(0);
+    expect((await t.app.inject("/v1/jobs?status=QUEUED,DONE")).statusCode).toBe(400);
     const bad = await t.app.inject("/v1/jobs?status=DONE");
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toMatch(/^querystring\/status/);

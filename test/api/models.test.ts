@@ -158,6 +158,8 @@ describe("models", () => {
     const c = (await t.app.inject("/v1/models/admit/compare?versions=v1&versions=v2")).json();
     expect(c.versions.map((v: { version: string }) => v.version)).toEqual(["v1", "v2"]);
     expect(c.metrics.find((m: { name: string }) => m.name === "accuracy").values).toHaveLength(2);
+    const commas = (await t.app.inject("/v1/models/admit/compare?versions=v1,v2")).json();
+    expect(commas.versions.map((v: { version: string }) => v.version)).toEqual(["v1", "v2"]);
     const one = await t.app.inject("/v1/models/admit/compare?versions=v1");
     expect(one.statusCode).toBe(400);
     const metrics = (await t.app.inject("/v1/models/admit/metrics?version=v2")).json();

@@ -10,6 +10,9 @@ afterAll(() => t.close());
 describe("app", () => {
   it("answers health, readiness and the OpenAPI document", async () => {
     expect((await t.app.inject("/healthz")).json()).toEqual({ status: "ok" });
+    const root = await t.app.inject("/");
+    expect(root.statusCode).toBe(302);
+    expect(root.headers.location).toBe("/docs");
     expect((await t.app.inject("/readyz")).json()).toEqual({ status: "ready" });
     const doc = (await t.app.inject("/docs/json")).json();
     expect(doc.openapi).toMatch(/^3\./);

@@ -2,8 +2,12 @@ import type { FastifyInstance } from "fastify";
 import type { AppDeps } from "../deps.js";
 import { problem } from "../problem.js";
 
-/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its database answers). */
+/**
+ * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its database answers);
+ * `/` sends a browser to the API's docs.
+ */
 export async function healthRoutes(app: FastifyInstance, deps: AppDeps & { ready: () => Promise<boolean> }) {
+  app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/docs"));
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (request, reply) => {
     let ok = false;
