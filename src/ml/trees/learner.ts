@@ -308,7 +308,8 @@ export class TreeLearner {
       p[j] = t;
     }
     // The draw in feature order (insertion sort when mtry is small), in a reused buffer.
-    const out = this.drawn.length >= o.mtry ? this.drawn : (this.drawn = new Int32Array(o.mtry));
+    if (this.drawn.length < o.mtry) this.drawn = new Int32Array(o.mtry);
+    const out = this.drawn;
     if (o.mtry > 32) {
       out.set(p.subarray(0, o.mtry));
       return out.subarray(0, o.mtry).sort();
