@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { copyFile, mkdir } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
 import { buildApp } from "../api/app.js";
 import { describeFile } from "../api/dataset-files.js";
 import { ContinuousTraining } from "../jobs/continuous.js";
@@ -68,14 +69,20 @@ function exampleFiles(dir: string): { name: string; path: string }[] {
   return out;
 }
 
-/** Registers each example file not registered yet; returns how many were added. */
-async function registerExamples(registry: Registry, dir: string): Promise<number> {
+/**
+ * Registers each example file not registered yet, as a copy under `<home>/examples` (appending
+ * rows through the API must not change the checkout's files); returns how many were added.
+ */
+async function registerExamples(registry: Registry, dir: string, home: string): Promise<number> {
   const known = new Set((await registry.datasets.list({ limit: 500 })).map((d) => d.name));
   let added = 0;
   for (const f of exampleFiles(dir)) {
     if (known.has(f.name)) continue;
+    const copy = join(home, "examples", relative(dir, f.path));
+    await mkdir(dirname(copy), { recursive: true });
+    await copyFile(f.path, copy);
     try {
-      await registry.datasets.register(await describeFile(f.name, f.path));
+      await registry.datasets.register(await describeFile(f.name, copy));
       added++;
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e; // another replica registered it first
@@ -137,6 +144,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         : null;
   if (examplesDir && !existsSync(examplesDir)) throw new UsageError(`--examples: no folder ${examplesDir}`);
 
+  const home = trainyardHome(env.TRAINYARD_HOME || undefined);
   const registry = await openRegistry(env);
   let queue: JobQueue | null = null;
   let continuous: ContinuousTraining | null = null;
@@ -163,7 +171,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       registry,
       queue,
       cache: new ModelCache(),
-      uploadDir: join(trainyardHome(env.TRAINYARD_HOME || undefined), "uploads"),
+      uploadDir: join(home, "uploads"),
       logger: values["log-requests"] ? stderrLogger("info") : false,
       onAppend: async (dataset) => {
         await watcher.onDatasetAppended(registry, dataset.id);
@@ -173,7 +181,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       },
     });
     if (examplesDir) {
-      const added = await registerExamples(registry, examplesDir);
+      const added = await registerExamples(registry, examplesDir, home);
       if (added > 0) io.stderr.write(`trainyard: registered ${added} example datasets from ${examplesDir}\n`);
     }
     continuous.start();
