@@ -81,3 +81,35 @@ export function barChart(options: { title: string; bars: { label: string; value:
   });
   return frame(options.title, body);
 }
+
+/** A confusion matrix as a heat map: rows are true labels, columns predicted; counts in the cells. */
+export function heatmap(options: {
+  title: string;
+  labels: readonly string[];
+  matrix: readonly (readonly number[])[];
+}): string {
+  const { labels, matrix } = options;
+  const k = Math.max(labels.length, 1);
+  const left = 110;
+  const top = M.top + 24;
+  const size = Math.min((W - left - M.right) / k, (H - top - 40) / k);
+  const max = Math.max(1, ...matrix.flat());
+  const short = (s: string) => (s.length > 14 ? `${s.slice(0, 13)}…` : s);
+  let body = `<text x="${left + (size * k) / 2}" y="${top - 10}" text-anchor="middle">predicted</text>`;
+  body += `<text x="14" y="${top + (size * k) / 2}" transform="rotate(-90 14 ${top + (size * k) / 2})" text-anchor="middle">true</text>`;
+  labels.forEach((label, i) => {
+    body += `<text x="${left - 6}" y="${top + i * size + size / 2 + 4}" text-anchor="end">${esc(short(label))}</text>`;
+    body += `<text x="${left + i * size + size / 2}" y="${top + k * size + 14}" text-anchor="middle">${esc(short(label))}</text>`;
+    matrix[i]?.forEach((count, j) => {
+      const t = count / max;
+      // White to the first colour; the text turns white on dark cells.
+      const shade = Math.round(255 - t * (255 - 37));
+      const fill = `rgb(${shade},${Math.round(255 - t * (255 - 99))},${Math.round(255 - t * (255 - 235))})`;
+      const x = left + j * size;
+      const y = top + i * size;
+      body += `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${size.toFixed(1)}" height="${size.toFixed(1)}" fill="${fill}" stroke="#fff"/>`;
+      body += `<text x="${(x + size / 2).toFixed(1)}" y="${(y + size / 2 + 4).toFixed(1)}" text-anchor="middle" fill="${t > 0.55 ? "#fff" : "#111"}">${fmt(count)}</text>\n`;
+    });
+  });
+  return frame(options.title, body);
+}

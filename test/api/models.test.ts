@@ -182,12 +182,17 @@ describe("models", () => {
     const bad = await t.app.inject("/v1/models/admit/curves?positiveClass=maybe");
     expect(bad.statusCode).toBe(422);
     expect(bad.json().errors[0].field).toBe("positiveClass");
-    for (const kind of ["roc", "pr", "calibration", "importance"]) {
+    for (const kind of ["confusion_matrix", "roc", "pr", "calibration", "importance"]) {
       const svg = await t.app.inject(`/v1/models/admit/plots/${kind}`);
       expect(svg.statusCode, kind).toBe(200);
       expect(svg.headers["content-type"]).toMatch(/image\/svg\+xml/);
       expect(svg.body).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     }
+    // The heat map shows the recorded confusion matrix's counts.
+    const metrics = (await t.app.inject("/v1/models/admit/metrics")).json();
+    const heat = (await t.app.inject("/v1/models/admit/plots/confusion_matrix")).body;
+    for (const count of (metrics.confusionMatrix.matrix as number[][]).flat())
+      expect(heat).toContain(`>${count}</text>`);
     expect((await t.app.inject("/v1/models/admit/plots/png?format=svg")).statusCode).toBe(400);
     expect((await t.app.inject("/v1/models/admit/plots/roc?format=png")).statusCode).toBe(406);
   });

@@ -210,6 +210,9 @@ describe("S3: admission prediction behind the API", () => {
     expect(metrics.status).toBe(200);
     const importance = await http(server.url, "GET", "/v1/models/admissions/importance?top=10");
     expect(importance.status).toBe(200);
+    const heat = await fetch(`${server.url}/v1/models/admissions/plots/confusion_matrix`);
+    expect(heat.status).toBe(200);
+    expect(await heat.text()).toContain("confusion matrix");
     const plot = await fetch(`${server.url}/v1/models/admissions/plots/roc`);
     expect(plot.status).toBe(200);
     expect(plot.headers.get("content-type")).toMatch(/svg/);

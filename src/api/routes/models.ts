@@ -13,7 +13,7 @@ import { PageQuery, paginate } from "../pagination.js";
 import { idOrName } from "../params.js";
 import { HttpProblem } from "../problem.js";
 import { ModelParams, servedModel, VersionSelect } from "../served.js";
-import { barChart, lineChart } from "../svg.js";
+import { barChart, heatmap, lineChart } from "../svg.js";
 
 function modelView(m: ModelRecord) {
   return {
@@ -278,6 +278,7 @@ export async function modelRoutes(app: FastifyInstance, deps: AppDeps) {
     ModelParams,
     Type.Object({
       kind: Type.Union([
+        Type.Literal("confusion_matrix"),
         Type.Literal("roc"),
         Type.Literal("pr"),
         Type.Literal("calibration"),
@@ -298,7 +299,7 @@ export async function modelRoutes(app: FastifyInstance, deps: AppDeps) {
     {
       schema: {
         tags: ["models"],
-        summary: "A plot as SVG (roc, pr, calibration, importance)",
+        summary: "A plot as SVG (confusion_matrix, roc, pr, calibration, importance)",
         description:
           "PNG is not offered: rendering it would need a rasterizer dependency; convert the SVG client-side.",
         params: PlotParams,
@@ -316,7 +317,21 @@ export async function modelRoutes(app: FastifyInstance, deps: AppDeps) {
       }
       const { name, kind } = request.params;
       let svg: string;
-      if (kind === "importance") {
+      if (kind === "confusion_matrix") {
+        const m = await served(name, q);
+        const cm = (await runOf(m))?.confusionMatrix as { labels: unknown[]; matrix: number[][] } | null;
+        if (!cm) {
+          throw new HttpProblem(
+            409,
+            `${m.modelName}@${m.version} has no recorded confusion matrix (a regression model, or trained outside the registry)`,
+          );
+        }
+        svg = heatmap({
+          title: `${m.modelName}@${m.version}: confusion matrix`,
+          labels: cm.labels.map(String),
+          matrix: cm.matrix,
+        });
+      } else if (kind === "importance") {
         const m = await served(name, q);
         const list = await importances(m, q.top ?? 15);
         svg = barChart({
