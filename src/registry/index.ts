@@ -10,10 +10,10 @@ export * from "./registry.js";
 export * from "./runs.js";
 export * from "./schedules.js";
 export * from "./subscriptions.js";
+export type { RunStatus } from "./tables.js";
 export * from "./triggers.js";
 export * from "./validations.js";
 export * from "./workers.js";
-export type { RunStatus } from "./tables.js";
 
 import { setDefaultTrainingStore } from "../training/store.js";
 import { Registry } from "./registry.js";

@@ -97,7 +97,9 @@ describe("training jobs", () => {
     const queued = (await t.app.inject("/v1/jobs?status=QUEUED&status=RUNNING")).json();
     expect(queued.items.every((j: { status: string }) => j.status === "QUEUED")).toBe(true);
     const commas = (await t.app.inject("/v1/jobs?status=QUEUED,RUNNING")).json();
-    expect(commas.items.map((j: { id: string }) => j.id)).toEqual(queued.items.map((j: { id: string }) => j.id));
+    expect(commas.items.map((j: { id: string }) => j.id)).toEqual(
+      queued.items.map((j: { id: string }) => j.id),
+    );
     expect(commas.items.length).toBeGreaterThan(0);
     expect((await t.app.inject("/v1/jobs?status=QUEUED,DONE")).statusCode).toBe(400);
     const bad = await t.app.inject("/v1/jobs?status=DONE");

@@ -21,7 +21,7 @@ describe("ByteInterner (categorical dictionaries of the CSV reader)", () => {
     const { ids, levels } = internAll(texts);
     expect(levels).toHaveLength(1500);
     expect(new Set(levels).size).toBe(1500);
-    texts.forEach((t, i) => expect(levels[ids[i]]).toBe(t));
+    for (const [i, t] of texts.entries()) expect(levels[ids[i]]).toBe(t);
   });
 
   it("maps equal texts to equal ids and back (property)", () => {
@@ -30,7 +30,7 @@ describe("ByteInterner (categorical dictionaries of the CSV reader)", () => {
         const { ids, levels } = internAll(texts);
         expect(new Set(levels).size).toBe(levels.length);
         expect(levels.length).toBe(new Set(texts).size);
-        texts.forEach((t, i) => expect(levels[ids[i]]).toBe(t));
+        for (const [i, t] of texts.entries()) expect(levels[ids[i]]).toBe(t);
       }),
       { numRuns: 60 },
     );

@@ -15,7 +15,10 @@ export interface TrainyardProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
-export function startTrainyard(args: string[], env: Record<string, string | undefined> = {}): TrainyardProcess {
+export function startTrainyard(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): TrainyardProcess {
   const proc = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1", TRAINYARD_DEBUG: "1", ...env },
@@ -99,7 +102,11 @@ export async function http(
 }
 
 /** Polls `f` until it returns a value that is not undefined. */
-export async function eventually<T>(f: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
+export async function eventually<T>(
+  f: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+  everyMs = 250,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

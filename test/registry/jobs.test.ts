@@ -45,7 +45,8 @@ for (const backend of backends()) {
       }
       expect(order).toEqual([high.id, low.id, low2.id]);
       expect(await r.jobs.depth()).toBe(0);
-      for (const id of order) expect(await r.jobs.finish(id, "COMPLETED", { result: { ok: true } })).toBe(true);
+      for (const id of order)
+        expect(await r.jobs.finish(id, "COMPLETED", { result: { ok: true } })).toBe(true);
       expect(await r.jobs.finish(high.id, "COMPLETED")).toBe(false);
       expect((await r.jobs.get(high.id)).result).toEqual({ ok: true });
     });
@@ -53,9 +54,7 @@ for (const backend of backends()) {
     it("claims concurrently without handing one job to two workers", async () => {
       await drain();
       for (let i = 0; i < 6; i++) await r.jobs.create({ config: { i } });
-      const claimed = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => r.jobs.claimNext(`w${i}`)),
-      );
+      const claimed = await Promise.all(Array.from({ length: 10 }, (_, i) => r.jobs.claimNext(`w${i}`)));
       const ids = claimed.filter((j) => j !== null).map((j) => j?.id);
       expect(ids).toHaveLength(6);
       expect(new Set(ids).size).toBe(6);
@@ -70,7 +69,11 @@ for (const backend of backends()) {
       expect(await r.jobs.retryOrFail(job.id, "boom", 60_000)).toBe("QUEUED");
       expect(await r.jobs.claimNext("w")).toBeNull(); // not due before the backoff
       expect(await r.jobs.retryOrFail(job.id, "boom", 0)).toBeNull(); // not RUNNING
-      await r.db.updateTable("training_job").set({ run_after: new Date(0) }).where("id", "=", job.id).execute();
+      await r.db
+        .updateTable("training_job")
+        .set({ run_after: new Date(0) })
+        .where("id", "=", job.id)
+        .execute();
       const second = await r.jobs.claimNext("w");
       expect(second?.attempts).toBe(2);
       expect(await r.jobs.retryOrFail(job.id, "boom again", 0)).toBe("FAILED");
