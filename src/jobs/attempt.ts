@@ -17,7 +17,7 @@ export interface ExecutionOptions {
   heartbeatMs?: number;
   /** At most one progress write per this many ms. Default 500 ms. */
   progressMs?: number;
-  /** After a cancel or timeout, how long the thread may take to stop before it is terminated. Default 10 s. */
+  /** After a cancel or timeout, how long the thread may take to stop before it is terminated (0: at once). Default 10 s. */
   cancelGraceMs?: number;
   /** Retry delay after attempt n: baseMs · factor^(n−1), at most maxMs. Default 1 s, ×4, 5 min. */
   backoff?: { baseMs?: number; factor?: number; maxMs?: number };
@@ -356,14 +356,17 @@ export class Attempt {
     const what =
       reason === "cancel" ? "cancel requested" : reason === "timeout" ? "timed out" : "shutting down";
     this.log("warn", `${what}: stopping the training`);
-    this.sendCancel();
     const grace = reason === "interrupt" ? 0 : this.options.cancelGraceMs;
-    this.hardTimer = setTimeout(() => {
+    const terminate = () => {
       if (this.ended || !this.thread) return;
       this.hardStopped = true;
       this.log("warn", `the training did not stop within ${grace} ms; thread terminated`);
       void this.thread.terminate();
-    }, grace);
+    };
+    // No grace: terminate now, not after a race with the thread's own stop.
+    if (grace === 0) return terminate();
+    this.sendCancel();
+    this.hardTimer = setTimeout(terminate, grace);
   }
 
   private sendCancel(): void {

@@ -298,7 +298,7 @@ export function jobQueueContract(engine: EngineFixture): void {
     });
 
     it("terminates a running job that does not stop within the grace period", async () => {
-      await withEngine({ cancelGraceMs: 1 }, async ({ queue }) => {
+      await withEngine({ cancelGraceMs: 0 }, async ({ queue }) => {
         const job = await queue.enqueue(r, { config: slow("contract-hard") });
         await waitStatus(r, job.id, "RUNNING", 15);
         // Cancelled through the registry, as another process would: seen at the next heartbeat.
