@@ -5,6 +5,7 @@ import {
   type Registry,
   type ScheduleRecord,
 } from "../registry/index.js";
+import { Periodic } from "./periodic.js";
 import type { JobQueue } from "./queue.js";
 import {
   busyJob,
@@ -58,8 +59,7 @@ export class Scheduler {
   private lastPrune = 0;
   private readonly onError: (error: unknown) => void;
   private readonly workspaces: WorkspaceRegistries;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly loop: Periodic;
 
   constructor(options: SchedulerOptions) {
     this.registry = options.registry;
@@ -71,6 +71,7 @@ export class Scheduler {
     this.keepFiringsMs = options.keepFiringsMs ?? 30 * 86_400_000;
     this.onError = options.onError ?? (() => {});
     this.workspaces = new WorkspaceRegistries(options.registry);
+    this.loop = new Periodic(() => this.tick(), this.intervalMs, this.onError);
   }
 
   /** Looks for due ticks once, now (what the timer calls). */
@@ -148,24 +149,11 @@ export class Scheduler {
   }
 
   start(): void {
-    if (this.timer) return;
-    const run = () => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch(this.onError)
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.timer = setInterval(run, this.intervalMs);
-    this.timer.unref();
-    run();
+    this.loop.start();
   }
 
   /** Stops the timer and waits for a tick in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.stop();
   }
 }

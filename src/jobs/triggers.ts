@@ -1,4 +1,5 @@
 import type { Registry, TriggerRecord } from "../registry/index.js";
+import { Periodic } from "./periodic.js";
 import type { JobQueue } from "./queue.js";
 import type { Clock } from "./scheduler.js";
 import { busyJob, enqueueRetrain, evaluateConditions, WorkspaceRegistries } from "./triggers-retrain.js";
@@ -38,8 +39,7 @@ export class TriggerEvaluator {
   private readonly priority: number;
   private readonly onError: (error: unknown) => void;
   private readonly workspaces: WorkspaceRegistries;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly loop: Periodic;
   /** Evaluations started by appends, awaited on stop. */
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -52,6 +52,7 @@ export class TriggerEvaluator {
     this.priority = options.priority ?? 0;
     this.onError = options.onError ?? (() => {});
     this.workspaces = new WorkspaceRegistries(options.registry);
+    this.loop = new Periodic(() => this.evaluateAll(), this.intervalMs, this.onError);
   }
 
   /** Checks every enabled trigger of every workspace once. */
@@ -125,24 +126,12 @@ export class TriggerEvaluator {
   }
 
   start(): void {
-    if (this.timer) return;
-    const run = () => {
-      if (this.running) return;
-      this.running = this.evaluateAll()
-        .catch(this.onError)
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.timer = setInterval(run, this.intervalMs);
-    this.timer.unref();
-    run();
+    this.loop.start();
   }
 
   /** Stops the timer and waits for evaluations in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await Promise.allSettled([this.running, ...this.pending]);
+    await this.loop.stop();
+    await Promise.allSettled([...this.pending]);
   }
 }
