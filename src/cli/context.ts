@@ -33,3 +33,16 @@ export async function withRegistry<T>(
     await registry.close();
   }
 }
+
+/** Resolves with the signal's name at the first SIGTERM or SIGINT (a long-running command's stop). */
+export function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+      resolve(signal);
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+}

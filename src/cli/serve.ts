@@ -13,7 +13,7 @@ import { ModelCache } from "../serving/cache.js";
 import { stderrLogger } from "../training/logger.js";
 import { integerOption, parseCommandArgs, UsageError } from "./args.js";
 import type { Command } from "./command.js";
-import { openRegistry } from "./context.js";
+import { openRegistry, waitForSignal } from "./context.js";
 import type { CliIo } from "./output.js";
 
 const HELP = `Usage: trainyard serve [options]
@@ -89,18 +89,6 @@ async function registerExamples(registry: Registry, dir: string, home: string): 
     }
   }
   return added;
-}
-
-function waitForSignal(): Promise<string> {
-  return new Promise((res) => {
-    const stop = (signal: string) => {
-      process.off("SIGTERM", stop);
-      process.off("SIGINT", stop);
-      res(signal);
-    };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-  });
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {

@@ -1,7 +1,7 @@
 import { JobWorker } from "../jobs/bullmq.js";
 import { integerOption, parseCommandArgs, UsageError } from "./args.js";
 import type { Command } from "./command.js";
-import { openRegistry } from "./context.js";
+import { openRegistry, waitForSignal } from "./context.js";
 import type { CliIo } from "./output.js";
 
 const HELP = `Usage: trainyard worker [options]
@@ -88,15 +88,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new Error(`cannot start the worker: ${e instanceof Error ? e.message : String(e)}`);
   }
   io.stderr.write(`trainyard worker ${worker.id}: taking jobs (concurrency ${concurrency})\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGTERM", stop);
-      process.off("SIGINT", stop);
-      resolve();
-    };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-  });
+  await waitForSignal();
   io.stderr.write(`trainyard worker ${worker.id}: stopping (grace ${graceMs / 1000} s)\n`);
   try {
     await worker.stop({ graceMs });

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { type Selectable, sql } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import type { JsonObject } from "../ml/estimator.js";
 import type { Db } from "./database.js";
 import { ConflictError, NotFoundError } from "./errors.js";
-import { type JobStatus, json, type TrainingJobTable } from "./tables.js";
+import { type JobStatus, json, type Tables, type TrainingJobTable } from "./tables.js";
 
 export type { JobStatus };
 
@@ -104,6 +104,20 @@ function toRecord(r: Selectable<TrainingJobTable>): JobRecord {
   };
 }
 
+/** The columns a claim sets: RUNNING on `workerId`, one more attempt, progress from zero. */
+function runningFor(eb: ExpressionBuilder<Tables, "training_job">, workerId: string) {
+  return {
+    status: "RUNNING" as const,
+    attempts: eb("attempts", "+", 1),
+    worker_id: workerId,
+    started_at: new Date(),
+    heartbeat_at: new Date(),
+    progress: 0,
+    stage: null,
+    message: null,
+  };
+}
+
 /**
  * Training jobs and their logs. Every state change is one conditional UPDATE, so two processes
  * racing on a job (two workers, a worker and a cancel) cannot both win.
@@ -182,17 +196,7 @@ export class JobStore {
   async claimNext(workerId: string): Promise<JobRecord | null> {
     const row = await this.db
       .updateTable("training_job")
-      .set((eb) => ({
-        status: "RUNNING",
-        attempts: eb("attempts", "+", 1),
-        worker_id: workerId,
-        started_at: new Date(),
-        heartbeat_at: new Date(),
-        cancel_requested: false,
-        progress: 0,
-        stage: null,
-        message: null,
-      }))
+      .set((eb) => ({ ...runningFor(eb, workerId), cancel_requested: false }))
       .where(
         "id",
         "=",
@@ -221,16 +225,7 @@ export class JobStore {
   async claim(id: string, workerId: string): Promise<JobRecord | null> {
     const row = await this.db
       .updateTable("training_job")
-      .set((eb) => ({
-        status: "RUNNING",
-        attempts: eb("attempts", "+", 1),
-        worker_id: workerId,
-        started_at: new Date(),
-        heartbeat_at: new Date(),
-        progress: 0,
-        stage: null,
-        message: null,
-      }))
+      .set((eb) => runningFor(eb, workerId))
       .where("id", "=", id)
       .where("status", "=", "QUEUED")
       .returningAll()
