@@ -364,7 +364,10 @@ export class Attempt {
       void this.thread.terminate();
     };
     // No grace: terminate now, not after a race with the thread's own stop.
-    if (grace === 0) return terminate();
+    if (grace === 0) {
+      terminate();
+      return;
+    }
     this.sendCancel();
     this.hardTimer = setTimeout(terminate, grace);
   }
