@@ -165,6 +165,20 @@ function validate(s: NewSchedule): NewSchedule & { timezone: string; promotion: 
   return { ...s, timezone, conditions, promotion, modelName };
 }
 
+/** The columns of a validated schedule, as inserted and updated. */
+function columns(s: ReturnType<typeof validate>) {
+  return {
+    name: s.name,
+    cron: s.cron,
+    timezone: s.timezone,
+    enabled: s.enabled ?? true,
+    model_name: s.modelName ?? null,
+    config: json(s.config),
+    conditions: json(s.conditions ?? {}),
+    promotion: json(s.promotion),
+  };
+}
+
 /** Cron schedules that start (re)training, and the ticks they fired (one per tick across replicas). */
 export class ScheduleStore {
   constructor(
@@ -179,14 +193,7 @@ export class ScheduleStore {
       .insertInto("schedule")
       .values({
         workspace: this.workspace,
-        name: s.name,
-        cron: s.cron,
-        timezone: s.timezone,
-        enabled: s.enabled ?? true,
-        model_name: s.modelName ?? null,
-        config: json(s.config),
-        conditions: json(s.conditions ?? {}),
-        promotion: json(s.promotion),
+        ...columns(s),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -244,17 +251,7 @@ export class ScheduleStore {
     if (s.name !== current.name) await this.assertNameFree(s.name, id);
     const row = await this.db
       .updateTable("schedule")
-      .set({
-        name: s.name,
-        cron: s.cron,
-        timezone: s.timezone,
-        enabled: s.enabled ?? true,
-        model_name: s.modelName ?? null,
-        config: json(s.config),
-        conditions: json(s.conditions ?? {}),
-        promotion: json(s.promotion),
-        updated_at: now,
-      })
+      .set({ ...columns(s), updated_at: now })
       .where("id", "=", id)
       .where("workspace", "=", this.workspace)
       .returningAll()

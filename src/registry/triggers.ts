@@ -68,6 +68,19 @@ function toRecord(r: Selectable<TrainingTriggerTable>): TriggerRecord {
   };
 }
 
+/** The columns of a validated trigger, as inserted and updated. */
+function columns(t: Awaited<ReturnType<TriggerStore["validate"]>>) {
+  return {
+    name: t.name,
+    model_name: t.modelName,
+    dataset_id: t.datasetId,
+    conditions: json(t.conditions),
+    config: json(t.config),
+    promotion: json(t.promotion),
+    enabled: t.enabled,
+  };
+}
+
 /** Retraining triggers: new rows, model age, dataset marked ready. */
 export class TriggerStore {
   constructor(
@@ -139,13 +152,7 @@ export class TriggerStore {
       .insertInto("training_trigger")
       .values({
         workspace: this.workspace,
-        name: t.name,
-        model_name: t.modelName,
-        dataset_id: t.datasetId,
-        conditions: json(t.conditions),
-        config: json(t.config),
-        promotion: json(t.promotion),
-        enabled: t.enabled,
+        ...columns(t),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -201,16 +208,7 @@ export class TriggerStore {
     if (t.name !== current.name) await this.assertNameFree(t.name, id);
     const row = await this.db
       .updateTable("training_trigger")
-      .set({
-        name: t.name,
-        model_name: t.modelName,
-        dataset_id: t.datasetId,
-        conditions: json(t.conditions),
-        config: json(t.config),
-        promotion: json(t.promotion),
-        enabled: t.enabled,
-        updated_at: now,
-      })
+      .set({ ...columns(t), updated_at: now })
       .where("id", "=", id)
       .where("workspace", "=", this.workspace)
       .returningAll()
