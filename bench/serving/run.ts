@@ -9,26 +9,13 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
+import { ADMISSIONS_ROW } from "../../examples/sample-rows.js";
 import { Registry } from "../../src/registry/index.js";
 import { Trainer } from "../../src/training/trainer.js";
 import { numberArg, ROOT } from "../common.js";
 
 const ADMISSIONS = resolve(ROOT, "examples/admissions.csv");
-const ROW = {
-  gpa: 3.6,
-  sat_score: 1350,
-  essay_score: 8,
-  ap_courses: 4,
-  extracurricular_count: 5,
-  recommendation_strength: 4,
-  interview_score: 4,
-  family_income: 50000,
-  distance_km: 300,
-  intended_major: "Engineering",
-  school_type: "Public",
-  region: "West",
-  first_generation: false,
-};
+const ROW = ADMISSIONS_ROW;
 
 interface Load {
   requestsPerSecond: number;

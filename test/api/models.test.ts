@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMISSIONS_ROW } from "../../examples/sample-rows.js";
 import { Trainer } from "../../src/training/trainer.js";
 import { multipartBody } from "./multipart.js";
 import { openApp, type TestApp } from "./setup.js";
@@ -7,21 +8,7 @@ import { openApp, type TestApp } from "./setup.js";
 const ADMISSIONS = resolve(import.meta.dirname, "../../examples/admissions.csv");
 
 let t: TestApp;
-const row = {
-  gpa: 3.6,
-  sat_score: 1350,
-  essay_score: 8,
-  ap_courses: 4,
-  extracurricular_count: 5,
-  recommendation_strength: 4,
-  interview_score: 4,
-  family_income: 50000,
-  distance_km: 300,
-  intended_major: "Engineering",
-  school_type: "Public",
-  region: "West",
-  first_generation: false,
-};
+const row = ADMISSIONS_ROW;
 
 beforeAll(async () => {
   t = await openApp();

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FUTURE_SKILLS_ROW } from "../../examples/sample-rows.js";
 import { createQueue } from "../../src/jobs/index.js";
 import type { JobQueue } from "../../src/jobs/queue.js";
 import { openApp, type TestApp } from "./setup.js";
@@ -67,19 +68,7 @@ describe("training over HTTP on the embedded queue", () => {
       expect.objectContaining({ name: "skills", activeVersion: "v1" }),
     );
 
-    const row = {
-      job_role_name: "Software Engineer",
-      skill_name: "Python",
-      skill_category: "Technical",
-      trend_score: 61.3,
-      internal_usage: 0.306,
-      scarcity_index: 5.73,
-      hiring_difficulty: 6.3,
-      automation_risk: 0.737,
-      training_cost: 670,
-      market_demand_growth: 3.5,
-      years_relevant: 21,
-    };
+    const row = FUTURE_SKILLS_ROW;
     const p = await post("/v1/models/skills/predict", { rows: [row], unknownFields: "ignore" });
     expect(p.status).toBe(200);
     expect(p.body.predictions[0].prediction).toMatch(/^(HIGH|MEDIUM|LOW)$/);

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMISSIONS_ROW } from "../../examples/sample-rows.js";
 import { eventually, http, ROOT, startServer, type TrainyardProcess } from "../helpers/server-process.js";
 
 /**
@@ -180,21 +181,7 @@ describe("S3: admission prediction behind the API", () => {
     );
     expect(compared.status).toBe(200);
 
-    const row = {
-      gpa: 3.9,
-      sat_score: 1480,
-      essay_score: 9,
-      ap_courses: 8,
-      extracurricular_count: 6,
-      recommendation_strength: 5,
-      interview_score: 4.5,
-      family_income: 65000,
-      distance_km: 120,
-      intended_major: "Engineering",
-      school_type: "Public",
-      region: "West",
-      first_generation: false,
-    };
+    const row = ADMISSIONS_ROW;
     const pred = await http(server.url, "POST", "/v1/models/admissions/predict", { rows: [row, row] });
     expect(pred.status).toBe(200);
     const body = pred.body as Obj;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { FUTURE_SKILLS_ROW } from "../../examples/sample-rows.js";
 import { Registry } from "../../src/registry/index.js";
 import { ModelCache } from "../../src/serving/cache.js";
 import { MicroBatcher, predictRows } from "../../src/serving/predict-rows.js";
@@ -11,19 +12,7 @@ import { Trainer } from "../../src/training/trainer.js";
 const SKILLS = resolve(import.meta.dirname, "../../examples/future_skills.csv");
 const home = mkdtempSync(join(tmpdir(), "trainyard-serving-"));
 let registry: Registry;
-const row = {
-  job_role_name: "Software Engineer",
-  skill_name: "Python",
-  skill_category: "Technical",
-  trend_score: 61.3,
-  internal_usage: 0.306,
-  scarcity_index: 5.73,
-  hiring_difficulty: 6.3,
-  automation_risk: 0.737,
-  training_cost: 670,
-  market_demand_growth: 3.5,
-  years_relevant: 21,
-};
+const row = FUTURE_SKILLS_ROW;
 
 beforeAll(async () => {
   registry = await Registry.open({ home, url: undefined });
