@@ -3,29 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type AppDeps, buildApp } from "../../src/api/app.js";
-import type { JobEvent, JobQueue } from "../../src/jobs/queue.js";
 import { Registry } from "../../src/registry/index.js";
 import { ModelCache } from "../../src/serving/cache.js";
+import { RecordingQueue } from "../helpers/recording-queue.js";
 
-/**
- * A queue that only records jobs (QUEUED rows in the real registry) and relays events a test
- * emits: enough for the API's contract; the engines have their own suite.
- */
-export class RecordingQueue implements JobQueue {
-  readonly engine = "embedded" as const;
-  private readonly listeners = new Set<(e: JobEvent) => void>();
-  enqueue: JobQueue["enqueue"] = (registry, job) => registry.jobs.create(job);
-  cancel: JobQueue["cancel"] = (registry, id) => registry.jobs.requestCancel(id);
-  depth = async () => 0;
-  subscribe(listener: (e: JobEvent) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  emit(e: JobEvent) {
-    for (const l of this.listeners) l(e);
-  }
-  close = async () => {};
-}
+export { RecordingQueue };
 
 export interface TestApp {
   app: FastifyInstance;

@@ -1,20 +1,4 @@
-import type { JobEvent, JobQueue } from "../../../src/jobs/queue.js";
 import type { DatasetRecord, Registry } from "../../../src/registry/index.js";
-
-/**
- * The producer side only: QUEUED rows written to the real registry (what both engines do on
- * enqueue). Continuous training needs nothing else of a queue.
- */
-export class RowQueue implements JobQueue {
-  readonly engine = "embedded" as const;
-  enqueue: JobQueue["enqueue"] = (registry, job) => registry.jobs.create(job);
-  cancel: JobQueue["cancel"] = (registry, id) => registry.jobs.requestCancel(id);
-  depth = async () => 0;
-  subscribe(_listener: (e: JobEvent) => void) {
-    return () => {};
-  }
-  close = async () => {};
-}
 
 let n = 0;
 /** A registered dataset (the rows live nowhere: conditions only read its counters). */

@@ -7,8 +7,9 @@ import {
   type Registry,
   type ScheduleRecord,
 } from "../../../src/registry/index.js";
+import { RecordingQueue } from "../../helpers/recording-queue.js";
 import { backends } from "../../helpers/registries.js";
-import { activeModel, DAY, dataset, finishJob, manualClock, RowQueue } from "./helpers.js";
+import { activeModel, DAY, dataset, finishJob, manualClock } from "./helpers.js";
 
 describe("cron in a time zone", () => {
   it("reads Sundays 01:00 in the schedule's zone, across daylight-saving changes", () => {
@@ -50,7 +51,7 @@ describe("cron in a time zone", () => {
 for (const backend of backends()) {
   describe(`schedules on ${backend.name}`, () => {
     let r: Registry;
-    const queue = new RowQueue();
+    const queue = new RecordingQueue();
     beforeAll(async () => {
       r = await backend.open();
     }, 120_000);

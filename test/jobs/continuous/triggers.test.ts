@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContinuousTraining, onDatasetAppended } from "../../../src/jobs/continuous.js";
 import { TriggerEvaluator } from "../../../src/jobs/triggers.js";
 import { InvalidInputError, type Registry } from "../../../src/registry/index.js";
+import { RecordingQueue } from "../../helpers/recording-queue.js";
 import { backends } from "../../helpers/registries.js";
-import { activeModel, DAY, dataset, finishJob, manualClock, RowQueue } from "./helpers.js";
+import { activeModel, DAY, dataset, finishJob, manualClock } from "./helpers.js";
 
 for (const backend of backends()) {
   describe(`triggers on ${backend.name}`, () => {
     let r: Registry;
-    const queue = new RowQueue();
+    const queue = new RecordingQueue();
     beforeAll(async () => {
       r = await backend.open();
     }, 120_000);
