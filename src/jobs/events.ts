@@ -10,16 +10,11 @@ export function onPublished(listener: PublishListener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Where a failure to queue a notification is reported (default: a warning on stderr). */
-let reportFailure = (event: EventName, error: unknown): void => {
+/** A failure to queue a notification is reported as a process warning (on stderr). */
+function reportFailure(event: EventName, error: unknown): void {
   process.emitWarning(
     `trainyard: could not queue the notification ${event}: ${error instanceof Error ? error.message : String(error)}`,
   );
-};
-
-/** Sends publish failures to a logger (the server's pino) instead of stderr. */
-export function setPublishFailureReporter(report: (event: EventName, error: unknown) => void): void {
-  reportFailure = report;
 }
 
 /**
