@@ -1,5 +1,5 @@
 import { TrainyardError } from "../data/errors.js";
-import { Registry } from "../registry/registry.js";
+import type { Registry } from "../registry/registry.js";
 
 /**
  * The registry the CLI works on: `DATABASE_URL` (PostgreSQL) or the embedded database under
@@ -8,6 +8,8 @@ import { Registry } from "../registry/registry.js";
  */
 export async function openRegistry(env: Record<string, string | undefined> = process.env): Promise<Registry> {
   try {
+    // Loaded on first use: commands that need no registry start without it.
+    const { Registry } = await import("../registry/registry.js");
     return await Registry.open({
       url: env.DATABASE_URL || undefined,
       home: env.TRAINYARD_HOME || undefined,

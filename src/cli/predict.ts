@@ -1,7 +1,5 @@
 import { formatCsv, writeCsv } from "../data/csv/write.js";
 import { readTable } from "../data/read.js";
-import { loadModelFile, loadRegistryModel } from "../serving/model-loader.js";
-import { predictTable, withPredictions } from "../serving/predict.js";
 import { parseCommandArgs, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { withRegistry } from "./context.js";
@@ -43,6 +41,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (typeof values.input !== "string") throw new UsageError("predict needs --input FILE");
   if (typeof values.output !== "string")
     throw new UsageError("predict needs --output FILE (or - for stdout)");
+  const [{ loadModelFile, loadRegistryModel }, { predictTable, withPredictions }] = await Promise.all([
+    import("../serving/model-loader.js"),
+    import("../serving/predict.js"),
+  ]);
   const model = path
     ? await loadModelFile(path)
     : await withRegistry(io.env, (r) => loadRegistryModel(r, ref as string));

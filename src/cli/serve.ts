@@ -1,16 +1,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { buildApp } from "../api/app.js";
-import { describeFile } from "../api/dataset-files.js";
-import { ContinuousTraining } from "../jobs/continuous.js";
-import { createQueue } from "../jobs/factory.js";
+import type { ContinuousTraining } from "../jobs/continuous.js";
 import type { JobQueue } from "../jobs/queue.js";
-import { trainyardHome } from "../registry/database.js";
 import { ConflictError } from "../registry/errors.js";
 import type { Registry } from "../registry/registry.js";
-import { ModelCache } from "../serving/cache.js";
-import { stderrLogger } from "../training/logger.js";
 import { integerOption, parseCommandArgs, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { openRegistry, waitForSignal } from "./context.js";
@@ -74,6 +68,7 @@ function exampleFiles(dir: string): { name: string; path: string }[] {
  * rows through the API must not change the checkout's files); returns how many were added.
  */
 async function registerExamples(registry: Registry, dir: string, home: string): Promise<number> {
+  const { describeFile } = await import("../api/dataset-files.js");
   const known = new Set((await registry.datasets.list({ limit: 500 })).map((d) => d.name));
   let added = 0;
   for (const f of exampleFiles(dir)) {
@@ -132,6 +127,22 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         : null;
   if (examplesDir && !existsSync(examplesDir)) throw new UsageError(`--examples: no folder ${examplesDir}`);
 
+  // The server's modules load here, not with the CLI: other commands start without them.
+  const [
+    { buildApp },
+    { ContinuousTraining },
+    { createQueue },
+    { trainyardHome },
+    { ModelCache },
+    { stderrLogger },
+  ] = await Promise.all([
+    import("../api/app.js"),
+    import("../jobs/continuous.js"),
+    import("../jobs/factory.js"),
+    import("../registry/database.js"),
+    import("../serving/cache.js"),
+    import("../training/logger.js"),
+  ]);
   const home = trainyardHome(env.TRAINYARD_HOME || undefined);
   const registry = await openRegistry(env);
   let queue: JobQueue | null = null;

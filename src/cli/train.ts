@@ -2,8 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { TrainingConfigInput } from "../training/config.js";
 import { ALGORITHM_NAMES, type AlgorithmName } from "../training/config.js";
 import { DataQualityError } from "../training/errors.js";
-import { silentLogger, stderrLogger } from "../training/logger.js";
-import { Trainer, type TrainingResult } from "../training/trainer.js";
+import type { TrainingResult } from "../training/trainer.js";
 import { choiceOption, integerOption, parseCommandArgs, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { withRegistry } from "./context.js";
@@ -278,6 +277,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   process.once("SIGINT", onSignal);
   try {
     return await withRegistry(io.env, async (registry) => {
+      // The training stack loads here, not with the CLI.
+      const [{ Trainer }, { silentLogger, stderrLogger }] = await Promise.all([
+        import("../training/trainer.js"),
+        import("../training/logger.js"),
+      ]);
       const trainer = new Trainer({
         registry,
         logger: values.verbose ? stderrLogger() : silentLogger(),

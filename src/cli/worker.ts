@@ -1,4 +1,3 @@
-import { JobWorker } from "../jobs/bullmq.js";
 import { integerOption, parseCommandArgs, UsageError } from "./args.js";
 import type { Command } from "./command.js";
 import { openRegistry, waitForSignal } from "./context.js";
@@ -65,6 +64,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
   }
   const registry = await openRegistry(env);
+  const { JobWorker } = await import("../jobs/bullmq.js");
   const worker = new JobWorker({
     registry,
     redisUrl,

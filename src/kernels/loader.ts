@@ -139,6 +139,7 @@ export interface KernelExports {
     hist: number,
   ): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
+  treePartitionJoin(rows: number, tmp: number, cuts: number, counts: number, T: number): void;
   treeSortF64(a: number, n: number, tmp: number, counts: number): void;
   treeHistGather(
     bins: number,
@@ -213,6 +214,18 @@ export interface KernelExports {
     out: number,
     leafWidth: number,
     outWidth: number,
+  ): void;
+  treePredictRow(
+    nodes: number,
+    catBits: number,
+    leafValues: number,
+    treeStart: number,
+    nTrees: number,
+    row: number,
+    out: number,
+    leafWidth: number,
+    outWidth: number,
+    leaves: number,
   ): void;
   treeBinColumn(
     values: number,

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type AppDeps, buildApp } from "../../src/api/app.js";
 import { Registry } from "../../src/registry/index.js";
 import { ModelCache } from "../../src/serving/cache.js";
+import { freshHome } from "../helpers/home.js";
 import { RecordingQueue } from "../helpers/recording-queue.js";
 
 export { RecordingQueue };
@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 export async function openApp(overrides: Partial<AppDeps> = {}): Promise<TestApp> {
-  const home = mkdtempSync(join(tmpdir(), "trainyard-api-"));
+  const home = freshHome("trainyard-api-");
   const registry = await Registry.open({ home, url: undefined });
   const deps: AppDeps = {
     registry,

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freshHome } from "../helpers/home.js";
 import { http, startServer, startTrainyard } from "../helpers/server-process.js";
 
-const home = mkdtempSync(join(tmpdir(), "trainyard-serve-"));
+const home = freshHome("trainyard-serve-");
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe("trainyard serve", () => {

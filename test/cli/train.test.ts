@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIo, runCli } from "../../src/cli/main.js";
 import { readCsv } from "../../src/data/csv/read.js";
+import { freshHome } from "../helpers/home.js";
 
 // Scenario S2 of SCENARIOS.md: the S1 model from the command line, with runs and models admin.
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -16,7 +16,7 @@ const TARGET = "future_skill_priority";
 let home: string;
 
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), "trainyard-s2-"));
+  home = freshHome("trainyard-s2-");
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 

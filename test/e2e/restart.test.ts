@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Registry } from "../../src/registry/index.js";
+import { freshHome } from "../helpers/home.js";
 import { eventually, http, ROOT, startServer, type TrainyardProcess } from "../helpers/server-process.js";
 
 /**
@@ -30,7 +30,7 @@ let home: string;
 let server: (TrainyardProcess & { url: string }) | null = null;
 
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), "trainyard-e2e-restart-"));
+  home = freshHome("trainyard-e2e-restart-");
 });
 
 afterAll(async () => {

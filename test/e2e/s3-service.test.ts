@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMISSIONS_ROW } from "../../examples/sample-rows.js";
+import { freshHome } from "../helpers/home.js";
 import { eventually, http, ROOT, startServer, type TrainyardProcess } from "../helpers/server-process.js";
 
 /**
@@ -25,7 +25,7 @@ let hookUrl: string;
 const hooks: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), "trainyard-e2e-s3-"));
+  home = freshHome("trainyard-e2e-s3-");
   receiver = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => {

@@ -1,7 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshHome } from "../helpers/home.js";
 import { eventually, http, ROOT, startServer, type TrainyardProcess } from "../helpers/server-process.js";
 
 /**
@@ -26,7 +26,7 @@ const config = (datasetId: number) => ({
 });
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), "trainyard-e2e-s5-"));
+  home = freshHome("trainyard-e2e-s5-");
   dataPath = join(home, "goals.csv");
   copyFileSync(join(ROOT, "examples/fincoach/goals.csv"), dataPath);
   server = await startServer(

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry, type RegistryOptions } from "../../src/registry/index.js";
+import { freshHome } from "./home.js";
 
 /**
  * The registries every registry test runs against: embedded PGlite always, and a PostgreSQL
@@ -27,7 +28,7 @@ export function backends(): TestBackend[] {
 }
 
 function pgliteBackend(): TestBackend {
-  const home = mkdtempSync(join(tmpdir(), "trainyard-registry-"));
+  const home = freshHome("trainyard-registry-");
   return {
     name: "pglite",
     open: (options = {}) => Registry.open({ ...options, home, url: undefined }),

@@ -209,7 +209,7 @@ if (skip) {
       const producer = new BullMQQueue({ registry: r, redisUrl, queueName });
       await producer.ready();
       const job = await producer.enqueue(r, {
-        config: { ...medium("sigterm"), hyperparameters: { random_forest: { nEstimators: 300 } } },
+        config: medium("sigterm"),
       });
       await waitFor("the child worker to train", async () => {
         const j = await r.jobs.get(job.id);

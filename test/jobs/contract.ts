@@ -62,13 +62,17 @@ export function slow(model: string): NewJob["config"] {
   };
 }
 
-/** About a second or two of training. */
+/**
+ * A training of a second or more, so a test can act while it runs. A search with cross-validation,
+ * not one big fit: a single forest on this data takes a fraction of a second on a fast machine.
+ */
 export function medium(model: string): NewJob["config"] {
   return {
     dataset: { path: CANCER },
     target: "target",
     algorithms: ["random_forest"],
-    hyperparameters: { random_forest: { nEstimators: 100 } },
+    tuning: { method: "random", trials: 10 },
+    cvFolds: 3,
     model: { name: model },
   };
 }
@@ -112,7 +116,9 @@ export async function runsOf(r: Registry, jobId: string) {
 }
 
 export function jobQueueContract(engine: EngineFixture): void {
-  describe(`job queue contract: ${engine.name}`, () => {
+  // Every test here runs real training jobs, several of them one after another: a slow machine
+  // needs more than vitest's default 30 s per test.
+  describe(`job queue contract: ${engine.name}`, { timeout: 120_000 }, () => {
     let r: Registry;
     const dir = mkdtempSync(join(tmpdir(), "trainyard-jobs-"));
     beforeAll(async () => {

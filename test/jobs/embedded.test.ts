@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { EmbeddedQueue } from "../../src/jobs/index.js";
 import { Registry } from "../../src/registry/index.js";
+import { freshHome } from "../helpers/home.js";
 import { jobQueueContract } from "./contract.js";
 
-const home = mkdtempSync(join(tmpdir(), "trainyard-embedded-"));
+const home = freshHome("trainyard-embedded-");
 
 jobQueueContract({
   name: "embedded (PGlite)",

@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FUTURE_SKILLS_ROW } from "../../examples/sample-rows.js";
 import { Registry } from "../../src/registry/index.js";
@@ -8,9 +7,10 @@ import { ModelCache } from "../../src/serving/cache.js";
 import { MicroBatcher, predictRows } from "../../src/serving/predict-rows.js";
 import { RowValidationError, rowsToTable } from "../../src/serving/rows.js";
 import { Trainer } from "../../src/training/trainer.js";
+import { freshHome } from "../helpers/home.js";
 
 const SKILLS = resolve(import.meta.dirname, "../../examples/future_skills.csv");
-const home = mkdtempSync(join(tmpdir(), "trainyard-serving-"));
+const home = freshHome("trainyard-serving-");
 let registry: Registry;
 const row = FUTURE_SKILLS_ROW;
 
@@ -64,7 +64,10 @@ describe("ModelCache", () => {
     await registry.models.activate("skills", "c");
     // The request finding the entry stale is answered from it and starts the refresh.
     expect((await cache.get(registry, { name: "skills" })).version).toBe("a");
-    await vi.waitFor(async () => expect((await cache.get(registry, { name: "skills" })).version).toBe("c"));
+    // A slow machine may take over waitFor's default second to load the new version.
+    await vi.waitFor(async () => expect((await cache.get(registry, { name: "skills" })).version).toBe("c"), {
+      timeout: 20_000,
+    });
     await registry.models.activate("skills", "a");
   });
 

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataLoadError } from "../../src/data/errors.js";
@@ -7,6 +6,7 @@ import { readTable } from "../../src/data/read.js";
 import { loadModel } from "../../src/ml/catalog.js";
 import { Registry } from "../../src/registry/index.js";
 import { ModelTrainer, ModelTrainerError, silentLogger, TrainingError } from "../../src/training/index.js";
+import { freshHome } from "../helpers/home.js";
 
 // Scenario S1 of SCENARIOS.md, end to end on examples/future_skills.csv.
 const DATASET = "examples/future_skills.csv";
@@ -14,7 +14,7 @@ let home: string;
 let registry: Registry;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), "trainyard-s1-"));
+  home = freshHome("trainyard-s1-");
   registry = await Registry.open({ home });
 }, 120_000);
 afterAll(async () => {

@@ -21,7 +21,8 @@ export {
   treeHistGather,
   treeHistRange,
   treePartition,
+  treePartitionJoin,
   treeSortF64,
 } from "./tree-hist";
-export { treePredict } from "./tree-predict";
+export { treePredict, treePredictRow } from "./tree-predict";
 export { treeBestSplit, treeBestSplitSmall, treeHistSub } from "./tree-split";

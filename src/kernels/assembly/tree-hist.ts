@@ -72,6 +72,28 @@ export function treePartition(col: usize, rows: usize, start: i32, end: i32, goL
   return nl - start;
 }
 
+// Joins the runs of a partition made by treePartition on T threads: run t covered
+// rows[cuts[t], cuts[t + 1]) and left its counts[t] left rows at the front of it and its right
+// rows in tmp from cuts[t] on. Left parts go down to the start in run order, right parts
+// follow them: the order one thread's partition gives. Moving each left part down never
+// overwrites a later run's rows, and the right parts come from tmp.
+export function treePartitionJoin(rows: usize, tmp: usize, cuts: usize, counts: usize, T: i32): void {
+  let dst = <usize>load<i32>(cuts);
+  for (let t = 0; t < T; t++) {
+    const s = <usize>load<i32>(cuts + ((<usize>t) << 2));
+    const nl = <usize>load<i32>(counts + ((<usize>t) << 2));
+    if (dst !== s) memory.copy(rows + (dst << 2), rows + (s << 2), nl << 2);
+    dst += nl;
+  }
+  for (let t = 0; t < T; t++) {
+    const s = <usize>load<i32>(cuts + ((<usize>t) << 2));
+    const e = <usize>load<i32>(cuts + ((<usize>(t + 1)) << 2));
+    const nr = e - s - <usize>load<i32>(counts + ((<usize>t) << 2));
+    memory.copy(rows + (dst << 2), tmp + (s << 2), nr << 2);
+    dst += nr;
+  }
+}
+
 // Bins of one numeric column (f64, NaN = missing) by a branch-free binary search over the
 // ascending bin edges `upper` (the last is +Infinity): bin 1 + the first k with x <= upper[k],
 // 0 for NaN. Written to the row-major matrix (rowOut, every `stride` bytes) and to a column.

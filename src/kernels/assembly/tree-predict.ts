@@ -97,3 +97,70 @@ export function treePredict(
     }
   }
 }
+
+// One row (nFeat float64 at `row`) through every tree, its outputs added at `out` as
+// treePredict would: eight trees walk together so that their chains of dependent loads (cache
+// misses in a large forest) overlap; each tree's leaf is kept at `leaves` (nTrees int32) and
+// the leaves are added in tree order.
+export function treePredictRow(
+  nodes: usize,
+  catBits: usize,
+  leafValues: usize,
+  treeStart: usize,
+  nTrees: i32,
+  row: usize,
+  out: usize,
+  leafWidth: i32,
+  outWidth: i32,
+  leaves: usize,
+): void {
+  let t = 0;
+  for (; t + 8 <= nTrees; t += 8) {
+    const ts = treeStart + ((<usize>t) << 2);
+    let i0 = load<i32>(ts);
+    let i1 = load<i32>(ts, 4);
+    let i2 = load<i32>(ts, 8);
+    let i3 = load<i32>(ts, 12);
+    let i4 = load<i32>(ts, 16);
+    let i5 = load<i32>(ts, 20);
+    let i6 = load<i32>(ts, 24);
+    let i7 = load<i32>(ts, 28);
+    for (;;) {
+      const n0 = !isLeaf(nodes, i0);
+      const n1 = !isLeaf(nodes, i1);
+      const n2 = !isLeaf(nodes, i2);
+      const n3 = !isLeaf(nodes, i3);
+      const n4 = !isLeaf(nodes, i4);
+      const n5 = !isLeaf(nodes, i5);
+      const n6 = !isLeaf(nodes, i6);
+      const n7 = !isLeaf(nodes, i7);
+      if (!(n0 || n1 || n2 || n3 || n4 || n5 || n6 || n7)) break;
+      if (n0) i0 = step(nodes, catBits, i0, row);
+      if (n1) i1 = step(nodes, catBits, i1, row);
+      if (n2) i2 = step(nodes, catBits, i2, row);
+      if (n3) i3 = step(nodes, catBits, i3, row);
+      if (n4) i4 = step(nodes, catBits, i4, row);
+      if (n5) i5 = step(nodes, catBits, i5, row);
+      if (n6) i6 = step(nodes, catBits, i6, row);
+      if (n7) i7 = step(nodes, catBits, i7, row);
+    }
+    const lp = leaves + ((<usize>t) << 2);
+    store<i32>(lp, i0);
+    store<i32>(lp, i1, 4);
+    store<i32>(lp, i2, 8);
+    store<i32>(lp, i3, 12);
+    store<i32>(lp, i4, 16);
+    store<i32>(lp, i5, 20);
+    store<i32>(lp, i6, 24);
+    store<i32>(lp, i7, 28);
+  }
+  for (; t < nTrees; t++) {
+    let i = load<i32>(treeStart + ((<usize>t) << 2));
+    while (!isLeaf(nodes, i)) i = step(nodes, catBits, i, row);
+    store<i32>(leaves + ((<usize>t) << 2), i);
+  }
+  for (t = 0; t < nTrees; t++) {
+    const slot = outWidth === 1 || leafWidth !== 1 ? 0 : t % outWidth;
+    addLeaf(nodes, leafValues, load<i32>(leaves + ((<usize>t) << 2)), out, slot, leafWidth);
+  }
+}

@@ -26,6 +26,8 @@ export interface ForestConfig {
   readonly maxDepth: number | null;
   readonly minSamplesSplit: number;
   readonly minSamplesLeaf: number;
+  /** A split must decrease the weighted impurity by this share of the tree's total weight (scikit-learn's rule). */
+  readonly minImpurityDecrease: number;
   readonly maxFeatures: MaxFeatures;
   readonly bootstrap: boolean;
   readonly classWeight: ClassWeight;
@@ -111,6 +113,7 @@ async function grow(
     maxDepth: cfg.maxDepth,
     minSamplesLeaf: cfg.minSamplesLeaf,
     minSamplesSplit: cfg.minSamplesSplit,
+    minImpurityDecrease: cfg.minImpurityDecrease,
     mtry: resolveMaxFeatures(cfg.maxFeatures, F),
     features: Int32Array.from({ length: F }, (_, j) => j),
   };

@@ -24,6 +24,7 @@ export interface ForestTreeContext {
   readonly maxDepth: number | null;
   readonly minSamplesLeaf: number;
   readonly minSamplesSplit: number;
+  readonly minImpurityDecrease: number;
   readonly mtry: number;
   readonly features: Int32Array;
 }
@@ -94,10 +95,12 @@ export function growForestTree(c: ForestTreeContext, seed: number, wantOutOfBag:
   }
   const weight = new Float64Array(n);
   let nRows = 0;
+  let totalWeight = 0;
   for (let i = 0; i < n; i++) {
     let w = counts[i] * (sw ? sw[i] : 1);
     if (cw) w *= cw[(codes as Int32Array)[i]];
     weight[i] = w;
+    totalWeight += w;
     if (w > 0) nRows++;
   }
   const rows = new Uint32Array(nRows);
@@ -121,7 +124,9 @@ export function growForestTree(c: ForestTreeContext, seed: number, wantOutOfBag:
     minLeafCount: c.minSamplesLeaf,
     minLeafWeight: 0,
     minSplitCount: c.minSamplesSplit,
-    minGain: 0,
+    // The learner's gain is the weighted impurity decrease (Gini: Σ over classes of S²/W terms;
+    // squared error: S²/W), with a binary target's second class left out, which halves it.
+    minGain: c.minImpurityDecrease * totalWeight * (cls && sums === 1 ? 0.5 : 1),
     lambda: 0,
     features: c.features,
     mtry: c.mtry,

@@ -59,9 +59,8 @@ interface CompiledForest {
   treeStart: number;
   x: number;
   out: number;
-  /** The packed nodes as int32 (6 per node) and float64 (3 per node) views. */
-  I: Int32Array;
-  D: Float64Array;
+  /** treePredictRow's current node per tree (nTrees int32). */
+  leavesPtr: number;
 }
 
 export class Forest {
@@ -191,7 +190,12 @@ export class Forest {
     const a = this.a;
     const n = a.feature.length;
     const arena = new Arena(
-      n * 24 + a.catBits.length * 4 + a.leafValues.length * 8 + 2 * BLOCK * (F + this.outWidth) * 8 + 4096,
+      n * 24 +
+        a.catBits.length * 4 +
+        a.leafValues.length * 8 +
+        2 * BLOCK * (F + this.outWidth) * 8 +
+        4 * a.treeStart.length +
+        4096,
     );
     const nodes = arena.alloc(n * 24);
     const ni = arena.i32(nodes, n * 6);
@@ -212,40 +216,44 @@ export class Forest {
     // Two blocks of rows and outputs: one per thread.
     const x = arena.alloc(2 * BLOCK * F * 8);
     const out = arena.alloc(2 * BLOCK * this.outWidth * 8);
-    this.compiled = { arena, nFeat: F, nodes, catBits, leafValues, treeStart, x, out, I: ni, D: nf };
+    const leavesPtr = arena.alloc(4 * a.treeStart.length);
+    this.compiled = { arena, nFeat: F, nodes, catBits, leafValues, treeStart, x, out, leavesPtr };
     return this.compiled;
   }
 
   /**
-   * One row (values in feature order: numbers, categorical codes, NaN missing) into out. The
-   * walk reads the batch kernel's packed nodes (24 bytes: feature, left, right, meta,
-   * threshold; pre-order), one cache line per node instead of one per array.
+   * Adds one row's outputs (values in feature order: numbers, categorical codes, NaN missing)
+   * into out, through the treePredictRow kernel on the batch kernel's packed nodes (one cache
+   * line per node), eight trees at a time. No allocation per row. `levels` (rowLevels of the
+   * features) bounds the codes: a code that is not one of a feature's levels is missing, as an
+   * unseen level is in batch prediction; so is a feature the row lacks.
    */
-  addRowInto(row: ArrayLike<number>, out: Float64Array): void {
-    const c = this.compile(Math.max(1, row.length));
-    const { I, D } = c;
-    const { catBits, leafValues, treeStart } = this.a;
-    const lw = this.leafWidth;
-    const ow = this.outWidth;
-    const nT = treeStart.length - 1;
-    for (let t = 0; t < nT; t++) {
-      let i = treeStart[t];
-      for (;;) {
-        const b = 6 * i;
-        const f = I[b];
-        if (f < 0) break;
-        const x = row[f];
-        const meta = I[b + 3];
-        let goLeft: boolean;
-        if (Number.isNaN(x) || (meta >= 2 && x < 0)) goLeft = (meta & 1) === 1;
-        else if (meta < 2) goLeft = x <= D[3 * i + 2];
-        else goLeft = ((catBits[(meta >> 1) - 1 + (x >>> 5)] >>> (x & 31)) & 1) === 1;
-        i = goLeft ? I[b + 1] : I[b + 2];
-      }
-      const l = I[6 * i + 1] * lw;
-      if (lw === 1) out[ow === 1 ? 0 : t % ow] += leafValues[l];
-      else for (let k = 0; k < lw; k++) out[k] += leafValues[l + k];
+  addRowInto(row: ArrayLike<number>, out: Float64Array, levels: Float64Array): void {
+    const F = levels.length;
+    const c = this.compile(Math.max(1, F));
+    const x = c.arena.f64(c.x, F);
+    for (let j = 0; j < F; j++) {
+      const v = j < row.length ? row[j] : Number.NaN;
+      x[j] =
+        levels[j] === Number.POSITIVE_INFINITY || (Number.isInteger(v) && v >= 0 && v < levels[j])
+          ? v
+          : Number.NaN;
     }
+    const o = c.arena.f64(c.out, this.outWidth);
+    o.set(out.subarray(0, this.outWidth));
+    c.arena.k.treePredictRow(
+      c.nodes,
+      c.catBits,
+      c.leafValues,
+      c.treeStart,
+      this.nTrees,
+      c.x,
+      c.out,
+      this.leafWidth,
+      this.outWidth,
+      c.leavesPtr,
+    );
+    out.set(o);
   }
 
   toArrays(): Record<string, SectionArray> {
@@ -439,6 +447,13 @@ export class ForestBuilder {
     this.trees.length = 0;
     return new Forest(out, this.leafWidth, this.outWidth);
   }
+}
+
+/** Per feature, what Forest.addRowInto accepts: the number of levels of a categorical one, else +Infinity. */
+export function rowLevels(features: readonly FeatureSpec[]): Float64Array {
+  return Float64Array.from(features, (f) =>
+    f.kind === "categorical" ? f.levels.length : Number.POSITIVE_INFINITY,
+  );
 }
 
 /** The columns prediction walks on: numbers, categorical codes as numbers (-1 → NaN). */

@@ -161,7 +161,7 @@ export class GradientBoostingClassifier
     if (this.rowRaw.length !== f.outWidth) this.rowRaw = new Float64Array(f.outWidth);
     const raw = this.rowRaw;
     for (let k = 0; k < raw.length; k++) raw[k] = this.init[k];
-    f.addRowInto(row, raw);
+    this.addRowInto(row, raw);
     return this.toProba(raw, 1, out);
   }
 
@@ -217,9 +217,8 @@ export class GradientBoostingRegressor
 
   /** The prediction for one row (values in featureNames order; categorical codes; NaN missing). */
   predictRow(row: ArrayLike<number>): number {
-    const f = this.state().forest;
     this.rowBuffer[0] = this.init[0];
-    f.addRowInto(row, this.rowBuffer);
+    this.addRowInto(row, this.rowBuffer);
     return this.rowBuffer[0];
   }
 

@@ -164,39 +164,38 @@ export class HistPool {
   /**
    * Stable partition of rows[start, end) (treePartition), the range cut into one run per
    * thread, each partitioned in place through its own part of `tmp` (4 bytes per row), then
-   * the runs' left and right parts brought together: the same order as one thread's.
-   * Returns the number of rows that go left.
+   * the runs joined (treePartitionJoin): the same order as one thread's. `scratch` holds
+   * 2·nThreads + 1 int32. Returns the number of rows that go left.
    */
-  partition(col: number, rowsPtr: number, start: number, end: number, goLeft: number, tmp: number): number {
+  partition(
+    col: number,
+    rowsPtr: number,
+    start: number,
+    end: number,
+    goLeft: number,
+    tmp: number,
+    scratch: number,
+  ): number {
     const T = this.nThreads;
-    const cut = (t: number) => start + Math.floor((t * (end - start)) / T);
-    const counts = new Array<number>(T).fill(0);
+    const k = this.arena.k;
+    const cuts = this.arena.i32(scratch, T + 1);
+    const counts = this.arena.i32(scratch + 4 * (T + 1), T);
+    for (let t = 0; t <= T; t++) cuts[t] = start + Math.floor((t * (end - start)) / T);
     this.run(
       (c, w) => {
         c[2] = 6;
-        c.set([col, rowsPtr, cut(w + 1), cut(w + 2), goLeft, tmp + 4 * cut(w + 1)], 3);
+        c.set([col, rowsPtr, cuts[w + 1], cuts[w + 2], goLeft, tmp + 4 * cuts[w + 1]], 3);
       },
       () => {
-        counts[0] = this.arena.k.treePartition(col, rowsPtr, start, cut(1), goLeft, tmp + 4 * start);
+        counts[0] = k.treePartition(col, rowsPtr, start, cuts[1], goLeft, tmp + 4 * start);
       },
     );
+    let nl = counts[0];
     this.controls.forEach((c, w) => {
       counts[w + 1] = c[13];
+      nl += c[13];
     });
-    const rows = this.arena.u32(rowsPtr, end);
-    const spill = this.arena.u32(tmp, end);
-    // Right parts to tmp (in run order), left parts moved down, right parts after them.
-    let nl = 0;
-    let nr = 0;
-    for (let t = 0; t < T; t++) {
-      const s = cut(t);
-      const m = s + counts[t];
-      spill.set(rows.subarray(m, cut(t + 1)), start + nr);
-      nr += cut(t + 1) - m;
-      if (s !== start + nl) rows.copyWithin(start + nl, s, m);
-      nl += counts[t];
-    }
-    rows.set(spill.subarray(start, start + nr), start + nl);
+    k.treePartitionJoin(rowsPtr, tmp, scratch, scratch + 4 * (T + 1), T);
     return nl;
   }
 

@@ -96,6 +96,8 @@ export class TreeLearner {
   private readonly tmpPtr: number;
   private readonly featsPtr: number;
   private readonly goLeftPtr: number;
+  /** Cuts and counts of a partition on every thread (HistPool.partition). */
+  private readonly joinPtr: number;
   private readonly histBytes: number;
   private readonly freeHists: number[] = [];
   private H: Float64Array;
@@ -136,6 +138,8 @@ export class TreeLearner {
       16 +
       threads * (scratchBytes(nFeat) + 16) +
       16 * (threads + 10) +
+      4 * (2 * threads + 1) +
+      16 +
       TreeLearner.histCount(nFeat, channels, maxHeld) * hist
     );
   }
@@ -153,6 +157,7 @@ export class TreeLearner {
     this.tmpPtr = a.alloc(d.nRows * 4);
     this.featsPtr = a.alloc(d.nFeat * 4);
     this.goLeftPtr = a.alloc(BINS);
+    this.joinPtr = a.alloc(4 * (2 * (pool?.nThreads ?? 1) + 1));
     this.nbinsPtr = a.alloc(d.nFeat * 4);
     a.i32(this.nbinsPtr, d.nFeat).set(d.bins.map((b) => b.nBins));
     this.splitOutPtr = a.alloc(48);
@@ -436,7 +441,15 @@ export class TreeLearner {
       const col = d.colsPtr + s.feature * d.nRows;
       const nl =
         this.pool && leaf.end - leaf.start >= PARALLEL_MIN_PARTITION
-          ? this.pool.partition(col, this.rowsPtr, leaf.start, leaf.end, this.goLeftPtr, this.tmpPtr)
+          ? this.pool.partition(
+              col,
+              this.rowsPtr,
+              leaf.start,
+              leaf.end,
+              this.goLeftPtr,
+              this.tmpPtr,
+              this.joinPtr,
+            )
           : d.arena.k.treePartition(col, this.rowsPtr, leaf.start, leaf.end, this.goLeftPtr, this.tmpPtr);
       const li = t.feature.length;
       const ri = li + 1;

@@ -1,7 +1,7 @@
 import { ModelFormatError, NotFittedError } from "../errors.js";
 import type { EstimatorSpec, Json, JsonObject, ModelParts } from "../estimator.js";
 import { FeatureMatrix, type FeatureSpec, type Features } from "../features.js";
-import { Forest, predictColumns } from "./forest.js";
+import { Forest, predictColumns, rowLevels } from "./forest.js";
 import { nodeFractions, type ShapResult, treeShap } from "./shap.js";
 
 /** Fitted state shared by every tree estimator. */
@@ -36,6 +36,15 @@ export abstract class TreeModel<P extends object> {
   /** Names of the features seen at fit, in the order of featureImportances. */
   get featureNames(): readonly string[] {
     return this.state().spec.map((s) => s.name);
+  }
+
+  private levels: { fit: TreeFit; levels: Float64Array } | null = null;
+
+  /** Adds one row's tree outputs into out (Forest.addRowInto with the fitted features' levels). */
+  protected addRowInto(row: ArrayLike<number>, out: Float64Array): void {
+    const s = this.state();
+    if (this.levels?.fit !== s) this.levels = { fit: s, levels: rowLevels(s.spec) };
+    s.forest.addRowInto(row, out, this.levels.levels);
   }
 
   get nTrees(): number {

@@ -77,7 +77,7 @@ abstract class ForestClassifierBase<P extends object> extends TreeModel<P> imple
   predictProbaRow(row: ArrayLike<number>, out: Float64Array): Float64Array {
     const f = this.state().forest;
     out.fill(0);
-    f.addRowInto(row, out);
+    this.addRowInto(row, out);
     const inv = 1 / f.nTrees;
     for (let k = 0; k < out.length; k++) out[k] *= inv;
     return out;
@@ -127,7 +127,7 @@ abstract class ForestRegressorBase<P extends object> extends TreeModel<P> implem
     const f = this.state().forest;
     const out = this.rowBuffer;
     out[0] = 0;
-    f.addRowInto(row, out);
+    this.addRowInto(row, out);
     return out[0] * (1 / f.nTrees);
   }
 

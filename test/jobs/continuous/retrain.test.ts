@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContinuousTraining, onDatasetAppended } from "../../../src/jobs/continuous.js";
 import { EmbeddedQueue } from "../../../src/jobs/embedded.js";
 import { verifyWebhook } from "../../../src/jobs/notify/signature.js";
 import { type JobRecord, JobStore, Registry } from "../../../src/registry/index.js";
+import { freshHome } from "../../helpers/home.js";
 
 const CSV = resolve(import.meta.dirname, "../../../examples/admissions.csv");
 
@@ -22,7 +22,7 @@ async function ended(registry: Registry, id: string): Promise<JobRecord> {
 }
 
 describe("a trigger on appended rows retrains through the embedded queue", () => {
-  const home = mkdtempSync(join(tmpdir(), "trainyard-retrain-"));
+  const home = freshHome("trainyard-retrain-");
   let registry: Registry;
   let queue: EmbeddedQueue;
   let continuous: ContinuousTraining;

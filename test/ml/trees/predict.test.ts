@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../../../src/data/random.js";
-import { Forest, predictColumns } from "../../../src/ml/trees/forest.js";
-import { GradientBoostingRegressor } from "../../../src/ml/trees/index.js";
-import { numericMatrix } from "./helpers.js";
+import { FeatureMatrix } from "../../../src/ml/features.js";
+import { Forest, predictColumns, rowLevels } from "../../../src/ml/trees/forest.js";
+import {
+  GradientBoostingClassifier,
+  GradientBoostingRegressor,
+  RandomForestClassifier,
+} from "../../../src/ml/trees/index.js";
+import { numericMatrix, synthetic } from "./helpers.js";
 
 describe("batch prediction", () => {
   it("gives every row the single-row path's numbers, on one thread or two", async () => {
@@ -76,8 +81,47 @@ describe("batch prediction", () => {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < 3; j++) row[j] = cols[j][i];
       one[0] = 0;
-      forest.addRowInto(row, one);
+      forest.addRowInto(row, one, rowLevels(small.features));
       expect(batch[i]).toBe(one[0]);
+    }
+  });
+
+  it("predicts one row as the batch does: categoricals, missing values, codes the trees never saw", async () => {
+    const { X, y } = synthetic(3000, 21, 3);
+    const rng = new Random(4);
+    // 13 trees (not a multiple of the eight walked together) and 3 × 7 boosted trees.
+    const models = [
+      await new RandomForestClassifier({ nEstimators: 13, randomState: 1 }).fit(X, y),
+      await new GradientBoostingClassifier({ nEstimators: 7, randomState: 1 }).fit(X, y),
+    ];
+    const n = 400;
+    const a = Float64Array.from({ length: n }, () => rng.normal());
+    const b = Float64Array.from({ length: n }, () => rng.normal());
+    const c = Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? Number.NaN : rng.normal()));
+    // Codes past the five levels, negative, fractional or huge are unseen levels: missing.
+    const odd = [-1, 5, 31, 32, 1000, 1e300, -1e300, 2.5, Number.NaN];
+    const raw = Float64Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? odd[(i / 3) % odd.length] : rng.int(5),
+    );
+    const codes = Int32Array.from(raw, (v) => (Number.isInteger(v) && v >= 0 && v < 5 ? v : -1));
+    const M = new FeatureMatrix(
+      [
+        { kind: "numeric", name: "a", values: a },
+        { kind: "numeric", name: "b", values: b },
+        { kind: "numeric", name: "c", values: c },
+        { kind: "categorical", name: "cat", codes, levels: ["p", "q", "r", "s", "t"] },
+      ],
+      n,
+    );
+    for (const m of models) {
+      const batch = m.predictProba(M);
+      const out = new Float64Array(3);
+      for (let i = 0; i < n; i++) {
+        m.predictProbaRow([a[i], b[i], c[i], raw[i]], out);
+        expect(Array.from(out), `row ${i}, code ${raw[i]}`).toEqual(
+          Array.from(batch.subarray(3 * i, 3 * i + 3)),
+        );
+      }
     }
   });
 });
