@@ -127,32 +127,33 @@ export interface KernelExports {
     hist: number,
   ): void;
   treeHistClear(feats: number, nf: number, c2: number, hist: number): void;
-  treeHistRange(
-    bins: number,
-    nFeat: number,
-    rows: number,
-    start: number,
-    end: number,
-    stats: number,
-    f0: number,
-    nf: number,
-    hist: number,
-  ): void;
   treePartition(col: number, rows: number, start: number, end: number, goLeft: number, tmp: number): number;
   treePartitionJoin(rows: number, tmp: number, cuts: number, counts: number, T: number): void;
   treeSortF64(a: number, n: number, tmp: number, counts: number): void;
-  treeHistGather(
+  treeHistFixed(
     bins: number,
     nFeat: number,
     rows: number,
     start: number,
     end: number,
-    stats: number,
+    fixed: number,
     f0: number,
     nf: number,
     hist: number,
     scratch: number,
+    next: number,
   ): void;
+  treeHistFixedSum(
+    hist: number,
+    others: number,
+    nOthers: number,
+    f0: number,
+    nf: number,
+    eg: number,
+    eh: number,
+  ): void;
+  treeStatsMax(stats: number, lo: number, hi: number, out: number): void;
+  treeStatsFix(stats: number, fixed: number, lo: number, hi: number, eg: number, eh: number): void;
   treeRowTotals(rows: number, n: number, stats: number, iota: number, out: number): void;
   treeAddLeaves(
     order: number,
@@ -166,7 +167,17 @@ export interface KernelExports {
     lo: number,
     hi: number,
   ): void;
-  treeGradLogistic(F: number, y: number, w: number, stats: number, start: number, end: number): void;
+  treeGradLogistic(
+    F: number,
+    y: number,
+    w: number,
+    stats: number,
+    fixed: number,
+    start: number,
+    end: number,
+    eg: number,
+    eh: number,
+  ): void;
   treeBestSplitSmall(
     cols: number,
     nRows: number,

@@ -13,13 +13,13 @@ export {
 } from "./kmeans";
 export { logisticBinary } from "./logistic";
 export { activate, activateBackward, colSums, fillRows, gatherRows, gemm } from "./matmul";
-export { treeAddLeaves, treeGradLogistic, treeRowTotals } from "./tree-boost";
+export { treeAddLeaves, treeGradLogistic, treeRowTotals, treeStatsFix, treeStatsMax } from "./tree-boost";
 export {
   treeBinColumn,
   treeHist,
   treeHistClear,
-  treeHistGather,
-  treeHistRange,
+  treeHistFixed,
+  treeHistFixedSum,
   treePartition,
   treePartitionJoin,
   treeSortF64,

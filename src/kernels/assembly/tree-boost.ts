@@ -2,9 +2,21 @@
 
 /**
  * Binary log-loss gradient and hessian of rows [start, end): p = sigmoid(F), g = (p − y)·w,
- * h = max(p(1 − p), 1e-16)·w, written as (g, h) pairs at `stats`. `w` = 0: unit weights.
+ * h = max(p(1 − p), 1e-16)·w, written as (g, h) pairs at `stats` and, as treeStatsFix would
+ * with exponents eg and eh, as fixed-point pairs at `fixed`. `w` = 0: unit weights.
  */
-export function treeGradLogistic(F: usize, y: usize, w: usize, stats: usize, start: i32, end: i32): void {
+export function treeGradLogistic(
+  F: usize,
+  y: usize,
+  w: usize,
+  stats: usize,
+  fixed: usize,
+  start: i32,
+  end: i32,
+  eg: i32,
+  eh: i32,
+): void {
+  const scale = f64x2.replace_lane(f64x2.splat(pow2(eg)), 1, pow2(eh));
   for (let i = start; i < end; i++) {
     const o = (<usize>i) << 3;
     const p = 1 / (1 + Math.exp(-load<f64>(F + o)));
@@ -15,8 +27,45 @@ export function treeGradLogistic(F: usize, y: usize, w: usize, stats: usize, sta
       g *= wi;
       h *= wi;
     }
-    store<f64>(stats + (o << 1), g);
-    store<f64>(stats + (o << 1), h, 8);
+    const v = f64x2.replace_lane(f64x2.splat(g), 1, h);
+    v128.store(stats + (o << 1), v);
+    v128.store(fixed + (o << 1), toFixed(v, scale));
+  }
+}
+
+/** 1.5·2^52: adding it rounds a double of magnitude below 2^51 to an integer, in its low bits. */
+const MAGIC: f64 = 6755399441055744.0;
+
+/**
+ * A (g, h) pair times `scale`, rounded to the nearest integers (ties to even) as two i64: the
+ * products stay below 2^51 in magnitude (fixedExponent), where the MAGIC sum is exact.
+ */
+function toFixed(v: v128, scale: v128): v128 {
+  const m = f64x2.splat(MAGIC);
+  return i64x2.sub(f64x2.add(f64x2.mul(v, scale), m), m);
+}
+
+/** 2^e as f64 (e in the normal range). */
+export function pow2(e: i32): f64 {
+  return reinterpret<f64>((<i64>(e + 1023)) << 52);
+}
+
+/** The largest |g| and |h| of the (g, h) pairs of rows [lo, hi), written at `out` (2 f64). */
+export function treeStatsMax(stats: usize, lo: i32, hi: i32, out: usize): void {
+  let m = f64x2.splat(0);
+  for (let i = lo; i < hi; i++) m = f64x2.max(m, f64x2.abs(v128.load(stats + ((<usize>i) << 4))));
+  v128.store(out, m);
+}
+
+/**
+ * Fixed-point copies of the (g, h) pairs of rows [lo, hi): round(g·2^eg), round(h·2^eh) as two
+ * i64 per row at `fixed`, for treeHistFixed (|g|·2^eg and |h|·2^eh below 2^51).
+ */
+export function treeStatsFix(stats: usize, fixed: usize, lo: i32, hi: i32, eg: i32, eh: i32): void {
+  const scale = f64x2.replace_lane(f64x2.splat(pow2(eg)), 1, pow2(eh));
+  for (let i = lo; i < hi; i++) {
+    const o = (<usize>i) << 4;
+    v128.store(fixed + o, toFixed(v128.load(stats + o), scale));
   }
 }
 

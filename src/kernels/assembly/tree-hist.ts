@@ -1,9 +1,12 @@
+import { pow2 } from "./tree-boost";
+
 // Histogram kernels of the tree learner (src/ml/trees). Row-wise: each row's statistics
-// (c2 pairs of f64: gradient/hessian, or class sums/weight) are loaded once and added,
-// two lanes at a time, into the bin of every listed feature. The binned matrix is row-major
-// uint8 (nFeat bytes per row); a histogram holds 256 bins × (2·c2) f64 per feature, at
-// feature × 256 × 16·c2 bytes. Summation runs over the rows in the given order, so a
-// histogram does not depend on how features are split across threads.
+// (c2 pairs of f64: gradient/hessian, or class sums/weight; or one pair of fixed-point i64)
+// are loaded once and added, two lanes at a time, into the bin of every listed feature. The
+// binned matrix is row-major uint8 (nFeat bytes per row); a histogram holds 256 bins × (2·c2)
+// 8-byte sums per feature, at feature × 256 × 16·c2 bytes. treeHist sums over the rows in the
+// given order, so its histogram does not depend on how features are split across threads;
+// treeHistFixed's integer sums do not depend on the order at all.
 export function treeHist(
   bins: usize,
   nFeat: i32,
@@ -175,105 +178,109 @@ export function treeSortF64(a: usize, n: i32, tmp: usize, counts: usize): void {
   }
 }
 
-// treeHist for one (gradient, hessian) pair per row and the contiguous features
-// [f0, f0 + nf): no feature list to read, four features per step.
-export function treeHistRange(
-  bins: usize,
-  nFeat: i32,
-  rows: usize,
-  start: i32,
-  end: i32,
-  stats: usize,
-  f0: i32,
-  nf: i32,
-  hist: usize,
-): void {
-  const base = hist + ((<usize>f0) << 12);
-  const n4 = nf & ~3;
-  for (let i = start; i < end; i++) {
-    const r = <usize>load<u32>(rows + ((<usize>i) << 2));
-    const g = v128.load(stats + (r << 4));
-    const rowp = bins + r * <usize>nFeat + <usize>f0;
-    let j = 0;
-    for (; j < n4; j += 4) {
-      const q = rowp + <usize>j;
-      const h = base + ((<usize>j) << 12);
-      const p0 = h + ((<usize>load<u8>(q)) << 4);
-      const p1 = h + 4096 + ((<usize>load<u8>(q, 1)) << 4);
-      const p2 = h + 8192 + ((<usize>load<u8>(q, 2)) << 4);
-      const p3 = h + 12288 + ((<usize>load<u8>(q, 3)) << 4);
-      v128.store(p0, f64x2.add(v128.load(p0), g));
-      v128.store(p1, f64x2.add(v128.load(p1), g));
-      v128.store(p2, f64x2.add(v128.load(p2), g));
-      v128.store(p3, f64x2.add(v128.load(p3), g));
-    }
-    for (; j < nf; j++) {
-      const p = base + ((<usize>j) << 12) + ((<usize>load<u8>(rowp + <usize>j)) << 4);
-      v128.store(p, f64x2.add(v128.load(p), g));
-    }
-  }
-}
-
-/** Rows gathered per block by treeHistGather (the block's copies stay in L1). */
+/** Rows gathered per block by treeHistFixed (the block's copies stay in L1). */
 const GATHER_BLOCK = 256;
+/** Rows a thread claims at a time in treeHistFixed. */
+const CLAIM_ROWS = 2048;
 
 /**
- * treeHistRange over a scattered row subset: per block of rows, first copies each row's bins
- * [f0, f0 + nf) (16-byte chunks, so up to 15 bytes past them are read) and its (g, h) pair
- * into `scratch` (GATHER_BLOCK × (16·ceil(nf/16) + 16) bytes) with nothing but loads and
- * stores, which lets the CPU fetch many rows from memory at once, then adds the block from
- * there. Same sums in the same order as treeHistRange.
+ * Histograms of fixed-point (g, h) pairs (two i64 per row at `fixed`, as treeStatsFix writes
+ * them) for the contiguous features [f0, f0 + nf) over rows[start, end), into `hist` (i64
+ * pairs, laid out as treeHist's; zeroed here first). Integer sums do not depend on the order
+ * of the rows, so threads share the rows: each claims runs of CLAIM_ROWS through the i32 at
+ * `next` (set to 0 by the caller) and adds them into its own `hist`; treeHistFixedSum then adds
+ * those up. Per block of rows, each row's bins [f0, f0 + nf) (16-byte chunks, so up to 15 bytes
+ * past them are read) and its pair are first copied into `scratch` (GATHER_BLOCK ×
+ * (16·ceil(nf/16) + 16) bytes) with nothing but loads and stores, which lets the CPU fetch many
+ * rows from memory at once, then added from there.
  */
-export function treeHistGather(
+export function treeHistFixed(
   bins: usize,
   nFeat: i32,
   rows: usize,
   start: i32,
   end: i32,
-  stats: usize,
+  fixed: usize,
   f0: i32,
   nf: i32,
   hist: usize,
   scratch: usize,
+  next: usize,
 ): void {
   const base = hist + ((<usize>f0) << 12);
+  memory.fill(base, 0, (<usize>nf) << 12);
   const chunks = <usize>(nf + 15) >> 4;
   const rowBytes = chunks << 4;
-  const gs = scratch + GATHER_BLOCK * rowBytes;
+  const gs = scratch + <usize>GATHER_BLOCK * rowBytes;
   const n4 = nf & ~3;
-  for (let b0 = start; b0 < end; b0 += GATHER_BLOCK) {
-    const cnt = min(GATHER_BLOCK, end - b0);
-    for (let i = 0; i < cnt; i++) {
-      const r = <usize>load<u32>(rows + ((<usize>(b0 + i)) << 2));
-      v128.store(gs + ((<usize>i) << 4), v128.load(stats + (r << 4)));
-      const src = bins + r * <usize>nFeat + <usize>f0;
-      const dst = scratch + <usize>i * rowBytes;
-      v128.store(dst, v128.load(src));
-      if (chunks > 1) {
-        v128.store(dst, v128.load(src, 16), 16);
-        for (let c: usize = 2; c < chunks; c++) v128.store(dst + (c << 4), v128.load(src + (c << 4)));
+  for (;;) {
+    const c0 = start + atomic.add<i32>(next, 1) * CLAIM_ROWS;
+    if (c0 >= end) break;
+    const c1 = min(end, c0 + CLAIM_ROWS);
+    for (let b0 = c0; b0 < c1; b0 += GATHER_BLOCK) {
+      const cnt = min(GATHER_BLOCK, c1 - b0);
+      for (let i = 0; i < cnt; i++) {
+        const r = <usize>load<u32>(rows + ((<usize>(b0 + i)) << 2));
+        v128.store(gs + ((<usize>i) << 4), v128.load(fixed + (r << 4)));
+        const src = bins + r * <usize>nFeat + <usize>f0;
+        const dst = scratch + <usize>i * rowBytes;
+        v128.store(dst, v128.load(src));
+        if (chunks > 1) {
+          v128.store(dst, v128.load(src, 16), 16);
+          for (let c: usize = 2; c < chunks; c++) v128.store(dst + (c << 4), v128.load(src + (c << 4)));
+        }
+      }
+      for (let i = 0; i < cnt; i++) {
+        const g = v128.load(gs + ((<usize>i) << 4));
+        const rowp = scratch + <usize>i * rowBytes;
+        let j = 0;
+        for (; j < n4; j += 4) {
+          const q = rowp + <usize>j;
+          const h = base + ((<usize>j) << 12);
+          const p0 = h + ((<usize>load<u8>(q)) << 4);
+          const p1 = h + 4096 + ((<usize>load<u8>(q, 1)) << 4);
+          const p2 = h + 8192 + ((<usize>load<u8>(q, 2)) << 4);
+          const p3 = h + 12288 + ((<usize>load<u8>(q, 3)) << 4);
+          v128.store(p0, i64x2.add(v128.load(p0), g));
+          v128.store(p1, i64x2.add(v128.load(p1), g));
+          v128.store(p2, i64x2.add(v128.load(p2), g));
+          v128.store(p3, i64x2.add(v128.load(p3), g));
+        }
+        for (; j < nf; j++) {
+          const p = base + ((<usize>j) << 12) + ((<usize>load<u8>(rowp + <usize>j)) << 4);
+          v128.store(p, i64x2.add(v128.load(p), g));
+        }
       }
     }
-    for (let i = 0; i < cnt; i++) {
-      const g = v128.load(gs + ((<usize>i) << 4));
-      const rowp = scratch + <usize>i * rowBytes;
-      let j = 0;
-      for (; j < n4; j += 4) {
-        const q = rowp + <usize>j;
-        const h = base + ((<usize>j) << 12);
-        const p0 = h + ((<usize>load<u8>(q)) << 4);
-        const p1 = h + 4096 + ((<usize>load<u8>(q, 1)) << 4);
-        const p2 = h + 8192 + ((<usize>load<u8>(q, 2)) << 4);
-        const p3 = h + 12288 + ((<usize>load<u8>(q, 3)) << 4);
-        v128.store(p0, f64x2.add(v128.load(p0), g));
-        v128.store(p1, f64x2.add(v128.load(p1), g));
-        v128.store(p2, f64x2.add(v128.load(p2), g));
-        v128.store(p3, f64x2.add(v128.load(p3), g));
-      }
-      for (; j < nf; j++) {
-        const p = base + ((<usize>j) << 12) + ((<usize>load<u8>(rowp + <usize>j)) << 4);
-        v128.store(p, f64x2.add(v128.load(p), g));
-      }
-    }
+  }
+}
+
+/**
+ * Finishes treeHistFixed for features [f0, f0 + nf): adds the i64 pairs of the `others`
+ * histograms (nOthers pointers, i32, at `others`) into `hist`, then turns its pairs into f64
+ * (g, h) sums, in place: g·2^-eg, h·2^-eh.
+ */
+export function treeHistFixedSum(
+  hist: usize,
+  others: usize,
+  nOthers: i32,
+  f0: i32,
+  nf: i32,
+  eg: i32,
+  eh: i32,
+): void {
+  const off = (<usize>f0) << 12;
+  const end = off + ((<usize>nf) << 12);
+  const inv = f64x2.replace_lane(f64x2.splat(pow2(-eg)), 1, pow2(-eh));
+  for (let o = off; o < end; o += 16) {
+    let v = v128.load(hist + o);
+    for (let t = 0; t < nOthers; t++)
+      v = i64x2.add(v, v128.load(<usize>load<u32>(others + ((<usize>t) << 2)) + o));
+    const x = f64x2.replace_lane(
+      f64x2.splat(<f64>i64x2.extract_lane(v, 0)),
+      1,
+      <f64>i64x2.extract_lane(v, 1),
+    );
+    v128.store(hist + o, f64x2.mul(x, inv));
   }
 }

@@ -4,7 +4,7 @@ import { type FitOptions, throwIfAborted } from "../estimator.js";
 import { FeatureMatrix, type Features } from "../features.js";
 import { type BinnedInput, binInput, checkWeights, yieldToEventLoop } from "./data.js";
 import { ForestBuilder, predictColumns } from "./forest.js";
-import type { TreeLearner } from "./learner.js";
+import { fixedExponent, type TreeLearner } from "./learner.js";
 import { type EvalMetric, evalMetric, HIGHER_IS_BETTER } from "./metrics.js";
 import type { TreeFit } from "./model.js";
 import { leafOfBinned, leafOfRaw } from "./tree.js";
@@ -167,6 +167,11 @@ async function boost(
   if (kernelGrad) arena.f64(yPtr, n).set(y);
   const swPtr = kernelGrad && sw ? arena.alloc(8 * n) : 0;
   if (swPtr && sw) arena.f64(swPtr, n).set(sw);
+  // Log-loss statistics are bounded by the weights (|g| ≤ w, h ≤ w/4): the kernel writes their
+  // fixed-point copies with exponents known up front.
+  let maxW = sw ? 0 : 1;
+  if (sw) for (let i = 0; i < n; i++) maxW = Math.max(maxW, sw[i]);
+  const logisticExp = [fixedExponent(n, maxW), fixedExponent(n, maxW / 4)] as const;
   // Leaf bounds and values of the last tree, for the kernel that adds them to the scores.
   const maxLeaves = Math.min(cfg.numLeaves, n);
   const startsPtr = arena.alloc(4 * maxLeaves);
@@ -220,8 +225,10 @@ async function boost(
       const rng = new Random(master.nextU32());
       // Gradients and hessians of this output.
       if (kernelGrad) {
-        if (input.pool) input.pool.gradLogistic(FsPtr, yPtr, swPtr, data.statsPtr, n);
-        else arena.k.treeGradLogistic(FsPtr, yPtr, swPtr, data.statsPtr, 0, n);
+        const [eg, eh] = logisticExp;
+        const fixed = learner.fixedStatsPtr;
+        if (input.pool) input.pool.gradLogistic(FsPtr, yPtr, swPtr, data.statsPtr, fixed, n, eg, eh);
+        else arena.k.treeGradLogistic(FsPtr, yPtr, swPtr, data.statsPtr, fixed, 0, n, eg, eh);
       } else
         for (let i = 0; i < n; i++) {
           const w = sw ? sw[i] : 1;
@@ -271,6 +278,7 @@ async function boost(
         classIndicators: false,
         keepGoLeft: rows !== null,
         rows,
+        fixedExp: kernelGrad ? logisticExp : undefined,
       });
       const order = learner.rowOrder;
       const nLeaves = tree.leafStart.length;

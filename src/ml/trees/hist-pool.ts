@@ -3,12 +3,13 @@ import type { KernelExports } from "../../kernels/loader.js";
 import type { Arena } from "./arena.js";
 
 /**
- * Helper threads that build histograms on the fit's shared WebAssembly memory. A histogram
- * build is split by features: each thread fills whole features over the same rows in the
- * same order, so the result does not depend on the number of threads. Threads are woken and
- * awaited through Atomics on a small shared control block (no message per build).
+ * Helper threads that run the tree kernels on the fit's shared WebAssembly memory. A
+ * fixed-point histogram is built by all threads over shared rows (integer sums are exact);
+ * a float64 one is split by features, each thread filling whole features over the same rows in
+ * the same order. Either way the result does not depend on the number of threads. Threads are
+ * woken and awaited through Atomics on a small shared control block (no message per build).
  */
-/** Control block slots (Int32): 0 sequence number, 1 last done, 2 operation, 3..13 and 15 arguments, 14 claim. */
+/** Control block slots (Int32): 0 sequence number, 1 last done, 2 operation, 3..13 arguments, 14 claim. */
 const SLOTS = 16;
 const CLAIM = 14;
 
@@ -40,9 +41,11 @@ function exec(k: KernelExports, c: Int32Array): void {
   } else if (c[2] === 4) {
     k.treePredict(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
   } else if (c[2] === 3) {
-    k.treeHistClear(c[10], c[11], c[8], c[12]);
-    if (c[15]) k.treeHistGather(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12], c[15]);
-    else k.treeHistRange(c[3], c[4], c[5], c[6], c[7], c[9], c[13], c[11], c[12]);
+    k.treeHistFixed(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13]);
+  } else if (c[2] === 8) {
+    k.treeStatsMax(c[3], c[4], c[5], c[6]);
+  } else if (c[2] === 9) {
+    k.treeStatsFix(c[3], c[4], c[5], c[6], c[7], c[8]);
   } else if (c[2] === 1) {
     k.treeBinColumn(c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
   } else if (c[2] === 6) {
@@ -50,14 +53,23 @@ function exec(k: KernelExports, c: Int32Array): void {
   } else if (c[2] === 7) {
     k.treeAddLeaves(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]);
   } else if (c[2] === 5) {
-    k.treeGradLogistic(c[3], c[4], c[5], c[6], c[7], c[8]);
+    k.treeGradLogistic(c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11]);
   }
 }
+
+/** How far one partition moves the calling thread's lead (a share of the rows). */
+const ROW_STEP = 0.01;
 
 export class HistPool {
   private readonly workers: Worker[] = [];
   private readonly controls: Int32Array[] = [];
   private seq = 0;
+  /**
+   * The share of a partition's rows the calling thread takes beyond an equal one: a helper
+   * starts late (woken through the kernel), so equal shares leave this thread waiting. Each
+   * partition moves the lead toward the side that finished first. Shares never change a result.
+   */
+  private rowLead = 0;
 
   constructor(
     private readonly arena: Arena,
@@ -76,8 +88,11 @@ export class HistPool {
     }
   }
 
-  /** Runs `mine` here and each worker's op (args written into its control block) there; waits for all. */
-  private run(fill: (c: Int32Array, worker: number) => void, mine: () => void): void {
+  /**
+   * Runs `mine` here and each worker's op (args written into its control block) there; waits for
+   * all. Returns whether this thread finished first (it waited for, or took over, a helper's op).
+   */
+  private run(fill: (c: Int32Array, worker: number) => void, mine: () => void): boolean {
     const seq = ++this.seq;
     this.controls.forEach((c, w) => {
       fill(c, w);
@@ -86,21 +101,27 @@ export class HistPool {
       Atomics.notify(c, 0);
     });
     mine();
+    let first = false;
     for (const c of this.controls) {
       // A helper that has not started yet (descheduled on a busy machine) loses its job to
       // this thread instead of being waited for. The result is the same either way.
       if (Atomics.compareExchange(c, CLAIM, seq, 0) === seq) {
         exec(this.arena.k, c);
+        first = true;
         continue;
       }
       // Wait on the value just read: re-reading it for the wait could miss the wake-up.
-      for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done);
+      for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) {
+        first = true;
+        Atomics.wait(c, 1, done);
+      }
     }
+    return first;
   }
 
   /**
-   * Fills the histograms of `feats` (split into per-thread lists written at featPtrs[t])
-   * over rows[start, end).
+   * Fills the histograms of `feats` (split into per-thread lists written at parts[t].ptr) over
+   * rows[start, end) with treeHist.
    */
   hist(
     binsPtr: number,
@@ -110,37 +131,72 @@ export class HistPool {
     end: number,
     statsPtr: number,
     c2: number,
-    parts: readonly { ptr: number; n: number; first: number; scratch: number }[],
+    parts: readonly { ptr: number; n: number }[],
     hist: number,
-    contiguous: boolean,
   ): void {
     const k = this.arena.k;
-    const range = contiguous && c2 === 1;
     this.run(
       (c, w) => {
         const p = parts[w + 1];
-        c[2] = range ? 3 : 0;
-        c[13] = p.first;
-        c[3] = binsPtr;
-        c[4] = nFeat;
-        c[5] = rowsPtr;
-        c[6] = start;
-        c[7] = end;
-        c[8] = c2;
-        c[9] = statsPtr;
-        c[10] = p.ptr;
-        c[11] = p.n;
-        c[12] = hist;
-        c[15] = range ? p.scratch : 0;
+        c.set([binsPtr, nFeat, rowsPtr, start, end, c2, statsPtr, p.ptr, p.n, hist], 3);
+        c[2] = 0;
       },
       () => {
         const p = parts[0];
         k.treeHistClear(p.ptr, p.n, c2, hist);
-        if (range && p.scratch)
-          k.treeHistGather(binsPtr, nFeat, rowsPtr, start, end, statsPtr, p.first, p.n, hist, p.scratch);
-        else if (range) k.treeHistRange(binsPtr, nFeat, rowsPtr, start, end, statsPtr, p.first, p.n, hist);
-        else k.treeHist(binsPtr, nFeat, rowsPtr, start, end, statsPtr, c2, p.ptr, p.n, hist);
+        k.treeHist(binsPtr, nFeat, rowsPtr, start, end, statsPtr, c2, p.ptr, p.n, hist);
       },
+    );
+  }
+
+  /**
+   * treeHistFixed on every thread: `args` are its first eight arguments, thread t fills
+   * hists[t] through scratch[t]; the threads claim rows through the counter at `next`.
+   */
+  histFixed(
+    args: readonly number[],
+    hists: readonly number[],
+    scratch: readonly number[],
+    next: number,
+  ): void {
+    const [b, f, r, s, e, x, f0, nf] = args;
+    this.run(
+      (c, w) => {
+        c[2] = 3;
+        c.set([...args, hists[w + 1], scratch[w + 1], next], 3);
+      },
+      () => this.arena.k.treeHistFixed(b, f, r, s, e, x, f0, nf, hists[0], scratch[0], next),
+    );
+  }
+
+  /** The largest |g| and |h| over rows [0, n) of (g, h) pairs, written at `out` (2 f64). */
+  statsMax(stats: number, n: number, out: number): void {
+    const T = this.nThreads;
+    const cut = (t: number) => Math.floor((t * n) / T);
+    const parts = this.arena.f64(out, 2 * T);
+    this.run(
+      (c, w) => {
+        c[2] = 8;
+        c.set([stats, cut(w + 1), cut(w + 2), out + 16 * (w + 1)], 3);
+      },
+      () => this.arena.k.treeStatsMax(stats, 0, cut(1), out),
+    );
+    for (let t = 1; t < T; t++) {
+      parts[0] = Math.max(parts[0], parts[2 * t]);
+      parts[1] = Math.max(parts[1], parts[2 * t + 1]);
+    }
+  }
+
+  /** treeStatsFix over rows [0, n), cut into one run per thread. */
+  statsFix(stats: number, fixed: number, n: number, eg: number, eh: number): void {
+    const T = this.nThreads;
+    const cut = (t: number) => Math.floor((t * n) / T);
+    this.run(
+      (c, w) => {
+        c[2] = 9;
+        c.set([stats, fixed, cut(w + 1), cut(w + 2), eg, eh], 3);
+      },
+      () => this.arena.k.treeStatsFix(stats, fixed, 0, cut(1), eg, eh),
     );
   }
 
@@ -180,8 +236,11 @@ export class HistPool {
     const k = this.arena.k;
     const cuts = this.arena.i32(scratch, T + 1);
     const counts = this.arena.i32(scratch + 4 * (T + 1), T);
-    for (let t = 0; t <= T; t++) cuts[t] = start + Math.floor((t * (end - start)) / T);
-    this.run(
+    const own = Math.min(1, Math.max(0, 1 / T + this.rowLead)) * (end - start);
+    cuts[0] = start;
+    for (let t = 1; t <= T; t++)
+      cuts[t] = start + Math.floor(own + ((t - 1) * (end - start - own)) / Math.max(1, T - 1));
+    const first = this.run(
       (c, w) => {
         c[2] = 6;
         c.set([col, rowsPtr, cuts[w + 1], cuts[w + 2], goLeft, tmp + 4 * cuts[w + 1]], 3);
@@ -190,6 +249,7 @@ export class HistPool {
         counts[0] = k.treePartition(col, rowsPtr, start, cuts[1], goLeft, tmp + 4 * start);
       },
     );
+    this.rowLead = Math.max(-0.4, Math.min(0.4, this.rowLead + (first ? ROW_STEP : -ROW_STEP)));
     let nl = counts[0];
     this.controls.forEach((c, w) => {
       counts[w + 1] = c[13];
@@ -222,16 +282,25 @@ export class HistPool {
     );
   }
 
-  /** Binary log-loss statistics of rows [0, n), the rows cut into one contiguous run per thread. */
-  gradLogistic(F: number, y: number, w: number, stats: number, n: number): void {
+  /** treeGradLogistic over rows [0, n), cut into one contiguous run per thread. */
+  gradLogistic(
+    F: number,
+    y: number,
+    w: number,
+    stats: number,
+    fixed: number,
+    n: number,
+    eg: number,
+    eh: number,
+  ): void {
     const T = this.nThreads;
     const cut = (t: number) => Math.floor((t * n) / T);
     this.run(
       (c, w1) => {
         c[2] = 5;
-        c.set([F, y, w, stats, cut(w1 + 1), cut(w1 + 2)], 3);
+        c.set([F, y, w, stats, fixed, cut(w1 + 1), cut(w1 + 2), eg, eh], 3);
       },
-      () => this.arena.k.treeGradLogistic(F, y, w, stats, 0, cut(1)),
+      () => this.arena.k.treeGradLogistic(F, y, w, stats, fixed, 0, cut(1), eg, eh),
     );
   }
 

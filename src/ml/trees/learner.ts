@@ -10,7 +10,7 @@ const BINS = 256;
 const SMALL_NODE = 256;
 /** Below this many (row, feature) updates a histogram is built on one thread (waking others costs more). */
 const PARALLEL_MIN_WORK = 262_144;
-/** Block buffer of the gathering histogram kernel (treeHistGather: 256 rows). */
+/** Block buffer of the fixed-point histogram kernel (treeHistFixed: 256 rows). */
 const scratchBytes = (nFeat: number): number => 256 * (16 * Math.ceil(nFeat / 16) + 16);
 /** Bytes of treeBestSplitSmall's scratch for nodes of up to SMALL_NODE rows. */
 const SMALL_SCRATCH = 4096 + 256 + 1040 + 16 * SMALL_NODE;
@@ -37,6 +37,18 @@ export interface LearnerData {
   readonly statsPtr: number;
 }
 
+/**
+ * The binary exponent e that makes n values of magnitude up to `max` fixed-point integers
+ * (treeStatsFix, treeHistFixed): a sum of them cannot overflow (n·max·2^e ≤ 2^62) and each
+ * stays below 2^51, where the kernels round it exactly.
+ */
+export function fixedExponent(n: number, max: number): number {
+  if (!(max < Number.POSITIVE_INFINITY)) throw new Error("trainyard: non-finite gradient statistics");
+  if (max === 0) return 0;
+  const e = Math.min(62 - Math.ceil(Math.log2(n * max)), 50 - Math.ceil(Math.log2(max)));
+  return Math.max(-1000, Math.min(1000, e));
+}
+
 export interface GrowOptions {
   /** Leaf-wise growth stops at this many leaves (Infinity: grow until nothing splits). */
   readonly maxLeaves: number;
@@ -55,6 +67,11 @@ export interface GrowOptions {
   /** Features drawn per node (features.length: no per-node sampling, histogram subtraction on). */
   readonly mtry: number;
   readonly rng: Random;
+  /**
+   * One (g, h) pair per row: the fixed-point statistics at fixedStatsPtr are already written,
+   * with these exponents (treeGradLogistic); without it the learner makes them.
+   */
+  readonly fixedExp?: readonly [number, number];
   /** Smoothing of the gradient ratio that orders categories (LightGBM cat_smooth). */
   readonly catSmooth: number;
   /** At most this many categories on the smaller side of a categorical split. */
@@ -104,8 +121,19 @@ export class TreeLearner {
   private readonly rows: Uint32Array;
 
   private readonly partPtrs: number[] = [];
-  /** Per thread, the gathering histogram kernel's block buffer. */
+  /** Per thread, the fixed-point histogram kernel's block buffer. */
   private readonly scratchPtrs: number[] = [];
+  /**
+   * One (g, h) channel pair: the statistics as fixed-point i64 pairs (treeStatsFix), their
+   * binary exponents for this tree, each helper thread's own histogram and their list, and
+   * the counter the threads claim rows through. Integer histogram sums are exact, so threads
+   * can share a node's rows and still give the result of one thread.
+   */
+  private readonly fixedPtr: number = 0;
+  private fixedExp: readonly [number, number] = [0, 0];
+  private readonly helperHists: number[] = [];
+  private readonly helperListPtr: number = 0;
+  private readonly nextPtr: number = 0;
   private perm = new Int32Array(0);
   /** nodeFeatures' output (valid until its next call). */
   private drawn = new Int32Array(0);
@@ -140,6 +168,7 @@ export class TreeLearner {
       16 * (threads + 10) +
       4 * (2 * threads + 1) +
       16 +
+      (channels === 2 ? 16 * nRows + 48 + threads * (nFeat * BINS * 16 + 64) : 0) +
       TreeLearner.histCount(nFeat, channels, maxHeld) * hist
     );
   }
@@ -167,11 +196,23 @@ export class TreeLearner {
     this.splitOutI = a.i32(this.splitOutPtr + 24, 3);
     this.anyCategorical = d.bins.some((b) => b.categorical);
     this.histBytes = d.nFeat * BINS * d.channels * 8;
+    if (d.channels === 2) {
+      this.fixedPtr = a.alloc(16 * d.nRows);
+      this.nextPtr = a.alloc(16 * (1 + (pool?.nThreads ?? 1)));
+      for (let t = 1; t < (pool?.nThreads ?? 1); t++) this.helperHists.push(a.alloc(this.histBytes));
+      this.helperListPtr = a.alloc(4 * Math.max(1, this.helperHists.length));
+      a.i32(this.helperListPtr, this.helperHists.length).set(this.helperHists);
+    }
     // Every buffer up front: the arena must not grow once helper threads run on it.
     const count = TreeLearner.histCount(d.nFeat, d.channels, maxHeld);
     for (let i = 0; i < count; i++) this.freeHists.push(a.alloc(this.histBytes));
     this.rows = a.u32(this.rowsPtr, d.nRows);
     this.H = new Float64Array(a.memory.buffer);
+  }
+
+  /** Arena offset of the fixed-point statistics (one (g, h) channel pair; else 0). */
+  get fixedStatsPtr(): number {
+    return this.fixedPtr;
   }
 
   /** The learner's row order after the last grow: leaf ranges index into it. */
@@ -198,82 +239,75 @@ export class TreeLearner {
     const d = this.d;
     const a = d.arena;
     const c2 = d.channels >> 1;
-    let contiguous = true;
-    for (let j = 1; j < feats.length; j++) if (feats[j] !== feats[0] + j) contiguous = false;
-    // The root's rows are in memory order; any other node's are scattered and go through
-    // the gathering kernel.
-    const gather = !(leaf.start === 0 && leaf.end === d.nRows);
     const pool = this.pool;
-    if (pool && feats.length >= 2 && (leaf.end - leaf.start) * feats.length >= PARALLEL_MIN_WORK) {
+    const parallel = pool !== null && (leaf.end - leaf.start) * feats.length >= PARALLEL_MIN_WORK;
+    let contiguous = feats.length > 0;
+    for (let j = 1; j < feats.length; j++) if (feats[j] !== feats[0] + j) contiguous = false;
+    if (c2 === 1 && contiguous) {
+      // Fixed-point: every thread takes runs of the rows into its own histogram, then the sums.
+      const f0 = feats[0];
+      const nf = feats.length;
+      a.i32(this.nextPtr, 1)[0] = 0;
+      if (parallel && pool) {
+        pool.histFixed(
+          [d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, this.fixedPtr, f0, nf],
+          [hist, ...this.helperHists],
+          this.scratchPtrs,
+          this.nextPtr,
+        );
+      } else {
+        const args = [d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, this.fixedPtr, f0, nf] as const;
+        a.k.treeHistFixed(...args, hist, this.scratchPtrs[0], this.nextPtr);
+      }
+      const helpers = parallel ? this.helperHists.length : 0;
+      a.k.treeHistFixedSum(hist, this.helperListPtr, helpers, f0, nf, this.fixedExp[0], this.fixedExp[1]);
+      return;
+    }
+    if (parallel && pool && feats.length >= 2) {
       // Whole features per thread, in contiguous runs of nearly equal size.
       const T = Math.min(pool.nThreads, feats.length);
-      const parts: { ptr: number; n: number; first: number; scratch: number }[] = [];
+      const parts: { ptr: number; n: number }[] = [];
       for (let t = 0; t < pool.nThreads; t++) {
         const lo = t < T ? Math.floor((t * feats.length) / T) : 0;
         const hi = t < T ? Math.floor(((t + 1) * feats.length) / T) : 0;
         a.i32(this.partPtrs[t], hi - lo).set(feats.subarray(lo, hi));
-        parts.push({
-          ptr: this.partPtrs[t],
-          n: hi - lo,
-          first: hi > lo ? feats[lo] : 0,
-          scratch: gather ? this.scratchPtrs[t] : 0,
-        });
+        parts.push({ ptr: this.partPtrs[t], n: hi - lo });
       }
-      pool.hist(
-        d.binsPtr,
-        d.nFeat,
-        this.rowsPtr,
-        leaf.start,
-        leaf.end,
-        d.statsPtr,
-        c2,
-        parts,
-        hist,
-        contiguous,
-      );
+      pool.hist(d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, d.statsPtr, c2, parts, hist);
       return;
     }
     a.i32(this.featsPtr, feats.length).set(feats);
     a.k.treeHistClear(this.featsPtr, feats.length, c2, hist);
-    if (contiguous && c2 === 1 && feats.length > 0 && gather) {
-      a.k.treeHistGather(
-        d.binsPtr,
-        d.nFeat,
-        this.rowsPtr,
-        leaf.start,
-        leaf.end,
-        d.statsPtr,
-        feats[0],
-        feats.length,
-        hist,
-        this.scratchPtrs[0],
-      );
-    } else if (contiguous && c2 === 1 && feats.length > 0) {
-      a.k.treeHistRange(
-        d.binsPtr,
-        d.nFeat,
-        this.rowsPtr,
-        leaf.start,
-        leaf.end,
-        d.statsPtr,
-        feats[0],
-        feats.length,
-        hist,
-      );
-    } else {
-      a.k.treeHist(
-        d.binsPtr,
-        d.nFeat,
-        this.rowsPtr,
-        leaf.start,
-        leaf.end,
-        d.statsPtr,
-        c2,
-        this.featsPtr,
-        feats.length,
-        hist,
-      );
-    }
+    a.k.treeHist(
+      d.binsPtr,
+      d.nFeat,
+      this.rowsPtr,
+      leaf.start,
+      leaf.end,
+      d.statsPtr,
+      c2,
+      this.featsPtr,
+      feats.length,
+      hist,
+    );
+  }
+
+  /**
+   * The statistics (one (g, h) pair per row) as fixed-point pairs for treeHistFixed, scaled by
+   * powers of two so that no sum over the rows can overflow: n·max|g|·2^eg ≤ 2^62. A maximum
+   * does not depend on the order it is taken in, so neither do the scales.
+   */
+  private fixStats(): void {
+    const d = this.d;
+    const k = d.arena.k;
+    const n = d.nRows;
+    const out = this.nextPtr + 16;
+    if (this.pool) this.pool.statsMax(d.statsPtr, n, out);
+    else k.treeStatsMax(d.statsPtr, 0, n, out);
+    const [maxG, maxH] = d.arena.f64(out, 2);
+    this.fixedExp = [fixedExponent(n, maxG), fixedExponent(n, maxH)];
+    if (this.pool) this.pool.statsFix(d.statsPtr, this.fixedPtr, n, this.fixedExp[0], this.fixedExp[1]);
+    else k.treeStatsFix(d.statsPtr, this.fixedPtr, 0, n, this.fixedExp[0], this.fixedExp[1]);
   }
 
   /** hist[big] = hist[parent] - hist[small], in place over the parent's buffer. */
@@ -345,6 +379,8 @@ export class TreeLearner {
     this.perm = Int32Array.from(o.features);
     const rootTotals = new Float64Array(C);
     if (C === 2) {
+      if (o.fixedExp) this.fixedExp = o.fixedExp;
+      else this.fixStats();
       d.arena.k.treeRowTotals(this.rowsPtr, n, d.statsPtr, o.rows ? 0 : 1, this.splitOutPtr);
       rootTotals[0] = this.splitOut[0];
       rootTotals[1] = this.splitOut[1];
