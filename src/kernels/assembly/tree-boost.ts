@@ -16,7 +16,7 @@ export function treeGradLogistic(
   eg: i32,
   eh: i32,
 ): void {
-  const scale = f64x2.replace_lane(f64x2.splat(pow2(eg)), 1, pow2(eh));
+  const scale = pow2Pair(eg, eh);
   for (let i = start; i < end; i++) {
     const o = (<usize>i) << 3;
     const p = 1 / (1 + Math.exp(-load<f64>(F + o)));
@@ -46,8 +46,13 @@ function toFixed(v: v128, scale: v128): v128 {
 }
 
 /** 2^e as f64 (e in the normal range). */
-export function pow2(e: i32): f64 {
+function pow2(e: i32): f64 {
   return reinterpret<f64>((<i64>(e + 1023)) << 52);
+}
+
+/** The f64 pair (2^a, 2^b): the scales of a (g, h) pair. */
+export function pow2Pair(a: i32, b: i32): v128 {
+  return f64x2.replace_lane(f64x2.splat(pow2(a)), 1, pow2(b));
 }
 
 /** The largest |g| and |h| of the (g, h) pairs of rows [lo, hi), written at `out` (2 f64). */
@@ -62,7 +67,7 @@ export function treeStatsMax(stats: usize, lo: i32, hi: i32, out: usize): void {
  * i64 per row at `fixed`, for treeHistFixed (|g|·2^eg and |h|·2^eh below 2^51).
  */
 export function treeStatsFix(stats: usize, fixed: usize, lo: i32, hi: i32, eg: i32, eh: i32): void {
-  const scale = f64x2.replace_lane(f64x2.splat(pow2(eg)), 1, pow2(eh));
+  const scale = pow2Pair(eg, eh);
   for (let i = lo; i < hi; i++) {
     const o = (<usize>i) << 4;
     v128.store(fixed + o, toFixed(v128.load(stats + o), scale));

@@ -1,4 +1,4 @@
-import { pow2 } from "./tree-boost";
+import { pow2Pair } from "./tree-boost";
 
 // Histogram kernels of the tree learner (src/ml/trees). Row-wise: each row's statistics
 // (c2 pairs of f64: gradient/hessian, or class sums/weight; or one pair of fixed-point i64)
@@ -271,7 +271,7 @@ export function treeHistFixedSum(
 ): void {
   const off = (<usize>f0) << 12;
   const end = off + ((<usize>nf) << 12);
-  const inv = f64x2.replace_lane(f64x2.splat(pow2(-eg)), 1, pow2(-eh));
+  const inv = pow2Pair(-eg, -eh);
   for (let o = off; o < end; o += 16) {
     let v = v128.load(hist + o);
     for (let t = 0; t < nOthers; t++)

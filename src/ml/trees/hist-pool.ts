@@ -169,19 +169,30 @@ export class HistPool {
     );
   }
 
-  /** The largest |g| and |h| over rows [0, n) of (g, h) pairs, written at `out` (2 f64). */
-  statsMax(stats: number, n: number, out: number): void {
+  /**
+   * Runs operation `op` (see exec) over rows [0, n) cut into one contiguous run per thread:
+   * `args(lo, hi, t)` are its arguments for thread t's run [lo, hi). Run 0 is this thread's.
+   */
+  private overRows(n: number, op: number, args: (lo: number, hi: number, t: number) => number[]): void {
     const T = this.nThreads;
     const cut = (t: number) => Math.floor((t * n) / T);
-    const parts = this.arena.f64(out, 2 * T);
+    const own = new Int32Array(SLOTS);
+    own[2] = op;
+    own.set(args(0, cut(1), 0), 3);
     this.run(
       (c, w) => {
-        c[2] = 8;
-        c.set([stats, cut(w + 1), cut(w + 2), out + 16 * (w + 1)], 3);
+        c[2] = op;
+        c.set(args(cut(w + 1), cut(w + 2), w + 1), 3);
       },
-      () => this.arena.k.treeStatsMax(stats, 0, cut(1), out),
+      () => exec(this.arena.k, own),
     );
-    for (let t = 1; t < T; t++) {
+  }
+
+  /** The largest |g| and |h| over rows [0, n) of (g, h) pairs, written at `out` (2 f64; 2·nThreads used). */
+  statsMax(stats: number, n: number, out: number): void {
+    this.overRows(n, 8, (lo, hi, t) => [stats, lo, hi, out + 16 * t]);
+    const parts = this.arena.f64(out, 2 * this.nThreads);
+    for (let t = 1; t < this.nThreads; t++) {
       parts[0] = Math.max(parts[0], parts[2 * t]);
       parts[1] = Math.max(parts[1], parts[2 * t + 1]);
     }
@@ -189,15 +200,7 @@ export class HistPool {
 
   /** treeStatsFix over rows [0, n), cut into one run per thread. */
   statsFix(stats: number, fixed: number, n: number, eg: number, eh: number): void {
-    const T = this.nThreads;
-    const cut = (t: number) => Math.floor((t * n) / T);
-    this.run(
-      (c, w) => {
-        c[2] = 9;
-        c.set([stats, fixed, cut(w + 1), cut(w + 2), eg, eh], 3);
-      },
-      () => this.arena.k.treeStatsFix(stats, fixed, 0, cut(1), eg, eh),
-    );
+    this.overRows(n, 9, (lo, hi) => [stats, fixed, lo, hi, eg, eh]);
   }
 
   /** Bins numeric columns (one job per thread at most; job 0 runs here; null: idle). */
@@ -271,15 +274,7 @@ export class HistPool {
     k: number,
     n: number,
   ): void {
-    const T = this.nThreads;
-    const cut = (t: number) => Math.floor((t * n) / T);
-    this.run(
-      (c, w) => {
-        c[2] = 7;
-        c.set([order, starts, ends, values, nLeaves, F, K, k, cut(w + 1), cut(w + 2)], 3);
-      },
-      () => this.arena.k.treeAddLeaves(order, starts, ends, values, nLeaves, F, K, k, 0, cut(1)),
-    );
+    this.overRows(n, 7, (lo, hi) => [order, starts, ends, values, nLeaves, F, K, k, lo, hi]);
   }
 
   /** treeGradLogistic over rows [0, n), cut into one contiguous run per thread. */
@@ -293,15 +288,7 @@ export class HistPool {
     eg: number,
     eh: number,
   ): void {
-    const T = this.nThreads;
-    const cut = (t: number) => Math.floor((t * n) / T);
-    this.run(
-      (c, w1) => {
-        c[2] = 5;
-        c.set([F, y, w, stats, fixed, cut(w1 + 1), cut(w1 + 2), eg, eh], 3);
-      },
-      () => this.arena.k.treeGradLogistic(F, y, w, stats, fixed, 0, cut(1), eg, eh),
-    );
+    this.overRows(n, 5, (lo, hi) => [F, y, w, stats, fixed, lo, hi, eg, eh]);
   }
 
   /** Runs the treePredict kernel with `mine` arguments here and `theirs` on the one helper thread. */

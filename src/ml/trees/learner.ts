@@ -247,18 +247,10 @@ export class TreeLearner {
       // Fixed-point: every thread takes runs of the rows into its own histogram, then the sums.
       const f0 = feats[0];
       const nf = feats.length;
+      const args = [d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, this.fixedPtr, f0, nf] as const;
       a.i32(this.nextPtr, 1)[0] = 0;
-      if (parallel && pool) {
-        pool.histFixed(
-          [d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, this.fixedPtr, f0, nf],
-          [hist, ...this.helperHists],
-          this.scratchPtrs,
-          this.nextPtr,
-        );
-      } else {
-        const args = [d.binsPtr, d.nFeat, this.rowsPtr, leaf.start, leaf.end, this.fixedPtr, f0, nf] as const;
-        a.k.treeHistFixed(...args, hist, this.scratchPtrs[0], this.nextPtr);
-      }
+      if (parallel && pool) pool.histFixed(args, [hist, ...this.helperHists], this.scratchPtrs, this.nextPtr);
+      else a.k.treeHistFixed(...args, hist, this.scratchPtrs[0], this.nextPtr);
       const helpers = parallel ? this.helperHists.length : 0;
       a.k.treeHistFixedSum(hist, this.helperListPtr, helpers, f0, nf, this.fixedExp[0], this.fixedExp[1]);
       return;
