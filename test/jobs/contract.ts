@@ -146,7 +146,6 @@ export function jobQueueContract(engine: EngineFixture): void {
         const job = await queue.enqueue(r, { config: quick("contract-basic"), modelName: "contract-basic" });
         expect(job.status).toBe("QUEUED");
         const done = await waitFinal(r, job.id);
-        off();
         expect(done.status).toBe("COMPLETED");
         expect(done.attempts).toBe(1);
         expect(done.progress).toBe(100);
@@ -163,7 +162,10 @@ export function jobQueueContract(engine: EngineFixture): void {
         const logs = await r.jobs.logs(job.id);
         expect(logs.some((l) => l.message.startsWith("dataset loaded"))).toBe(true);
         expect(logs.some((l) => l.message.startsWith("completed"))).toBe(true);
+        // The event may reach this process after the record says COMPLETED (BullMQ relays it
+        // through Redis): keep listening until it does.
         await waitFor("the completed event", async () => events.some((e) => e.type === "completed"), 5000);
+        off();
         const types = new Set(events.filter((e) => e.jobId === job.id).map((e) => e.type));
         expect(types.has("started")).toBe(true);
         const workers = await r.workers.list({ aliveWithinMs: 60_000 });
